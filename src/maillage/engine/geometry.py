@@ -1,0 +1,74 @@
+"""Geometry helpers on WGS84 lon/lat shapes (shapely + pyproj, no GDAL)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import shapely
+from pyproj import Geod
+from shapely.geometry import mapping, shape
+from shapely.geometry.base import BaseGeometry
+
+WGS84 = Geod(ellps="WGS84")
+
+# Display tolerance in degrees: ~50 m at French latitudes, invisible at commune zoom levels
+# while dividing the size of IGN-derived outlines by 3 to 10.
+DISPLAY_TOLERANCE_DEG = 0.0005
+DISPLAY_DECIMALS = 5  # ~1 m
+
+
+@dataclass(frozen=True, slots=True)
+class Outline:
+    geometry: dict  # simplified GeoJSON geometry for display
+    surface_km2: float  # geodesic area of the unsimplified shape
+    centroid: tuple[float, float]  # lon, lat of the area centroid
+    bbox: tuple[float, float, float, float]  # min lon, min lat, max lon, max lat
+
+
+def geodesic_area_km2(geometry: BaseGeometry) -> float:
+    area, _perimeter = WGS84.geometry_area_perimeter(geometry)
+    return abs(area) / 1e6
+
+
+def simplify_for_display(geometry: BaseGeometry, tolerance: float = DISPLAY_TOLERANCE_DEG) -> dict:
+    simplified = shapely.simplify(geometry, tolerance, preserve_topology=True)
+    if simplified.is_empty:
+        simplified = geometry
+    rounded = shapely.set_precision(simplified, 10 ** -DISPLAY_DECIMALS)
+    if rounded.is_empty:
+        rounded = simplified
+    return mapping(rounded)
+
+
+def outline_from_geojson(geometry: dict) -> Outline:
+    """Build an :class:`Outline` from a GeoJSON Polygon or MultiPolygon (lon/lat)."""
+    shp = shape(geometry)
+    if not shp.is_valid:
+        shp = shapely.make_valid(shp)
+    centroid = shp.centroid
+    return Outline(
+        geometry=_as_plain(simplify_for_display(shp)),
+        surface_km2=geodesic_area_km2(shp),
+        centroid=(centroid.x, centroid.y),
+        bbox=tuple(shp.bounds),
+    )
+
+
+def _as_plain(geojson: dict) -> dict:
+    """Tuples → lists so that the geometry compares equal after a JSON round trip."""
+
+    def convert(value):
+        if isinstance(value, list | tuple):
+            return [convert(v) for v in value]
+        return value
+
+    return {"type": geojson["type"], "coordinates": convert(geojson["coordinates"])}
+
+
+def haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Great-circle distance on a sphere of radius 6 371 km."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlmb = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))

@@ -1,0 +1,51 @@
+"""Errors raised by the parsers of official files.
+
+Every parser reports bad input with the file, the line (1-based, as a text editor shows it),
+the column or field, and what was expected, in French: the message is shown as is to users.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class SourceError(Exception):
+    """Bad input in an official file.
+
+    ``line`` is 1-based (``None`` when the error concerns the whole file), ``column`` is a
+    column name or a field path, ``expected`` says what was expected and ``found`` what was
+    read.
+    """
+
+    path: str | Path
+    message: str
+    line: int | None = None
+    column: str | None = None
+    expected: str | None = None
+    found: str | None = None
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"{self.path}"
+        if self.line is not None:
+            where += f", ligne {self.line}"
+        if self.column:
+            where += f", colonne « {self.column} »"
+        text = f"{where} : {self.message}"
+        if self.expected:
+            text += f" (attendu : {self.expected}"
+            if self.found is not None:
+                text += f" ; lu : « {_shorten(self.found)} »"
+            text += ")"
+        elif self.found is not None:
+            text += f" (lu : « {_shorten(self.found)} »)"
+        return text
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

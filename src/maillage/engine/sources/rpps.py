@@ -1,0 +1,619 @@
+"""Streaming parser of the RPPS "PS_LibreAcces" ``Personne_activite`` extraction.
+
+The file (ANS, Annuaire santé) is UTF-8, ``|``-separated, never quoted, and every line ends
+with a trailing ``|``. It has one line per activity and savoir-faire of a professional, so a
+professional appears on several lines; :func:`aggregate_professionals` and
+:func:`count_professionals` deduplicate on ``Identification nationale PP``.
+
+Two readers share the column lookup and the error messages:
+
+* :func:`iter_activities` goes line by line in Python and yields :class:`Activity` records;
+  it is exact about line numbers and is the reference.
+* :func:`iter_activity_batches` streams pyarrow record batches (about 15× faster); when
+  pyarrow rejects the file, the line-by-line reader is run to name the faulty line.
+
+Both accept the ``PS_LibreAcces`` zip (the ``Personne_activite`` member is found by name) or
+the plain text file (``PS_LibreAcces_Personne_activite_<ts>.txt`` or the data.gouv
+``ps-libreacces-personne-activite.txt``).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Literal
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from .errors import SourceError
+from .professions import ProfessionTable, load_profession_table
+from .text import iter_lines, normalise_header
+
+SEPARATOR = "|"
+
+#: (record field, accepted header spellings, required). Headers are compared with
+#: :func:`normalise_header`, so case and accents do not matter.
+COLUMNS: tuple[tuple[str, tuple[str, ...], bool], ...] = (
+    ("type_identifiant", ("Type d'identifiant PP",), True),
+    ("identifiant", ("Identifiant PP",), False),
+    ("identifiant_national", ("Identification nationale PP",), True),
+    ("nom", ("Nom d'exercice",), True),
+    ("prenom", ("Prénom d'exercice",), True),
+    ("code_profession", ("Code profession",), True),
+    ("libelle_profession", ("Libellé profession",), True),
+    ("code_categorie_professionnelle", ("Code catégorie professionnelle",), True),
+    # One third-party source says the savoir-faire columns may move to their own file, so a
+    # file without them is accepted: every line then counts as "no specialty".
+    ("type_savoir_faire", ("Code type savoir-faire",), False),
+    ("code_savoir_faire", ("Code savoir-faire",), False),
+    ("libelle_savoir_faire", ("Libellé savoir-faire",), False),
+    ("mode_exercice", ("Code mode exercice",), True),
+    ("siret", ("Numéro SIRET site",), False),
+    ("finess_site", ("Numéro FINESS site",), False),
+    ("raison_sociale", ("Raison sociale site",), False),
+    ("code_postal", ("Code postal (coord. structure)",), True),
+    ("code_commune_structure", ("Code commune (coord. structure)",), True),
+    (
+        "departement",
+        ("Code Département (structure)", "Code département (coord. structure)"),
+        False,
+    ),
+    ("secteur_activite", ("Code secteur d'activité",), False),
+)
+FIELDS = tuple(name for name, _, _ in COLUMNS)
+
+#: Municipal arrondissements of Paris, Lyon and Marseille and their parent commune.
+PLM_PARENTS = {"75": "75056", "69": "69123", "13": "13055"}
+
+
+def plm_parent(code_insee: str) -> str:
+    """Parent commune of a Paris / Lyon / Marseille arrondissement code, else the code itself.
+
+    751xx (75101–75120) → 75056, 6938x (69381–69389) → 69123, 132xx (13201–13216) → 13055.
+    """
+    if len(code_insee) == 5:
+        if code_insee.startswith("751") and "01" <= code_insee[3:] <= "20":
+            return "75056"
+        if code_insee.startswith("6938") and "1" <= code_insee[4] <= "9":
+            return "69123"
+        if code_insee.startswith("132") and "01" <= code_insee[3:] <= "16":
+            return "13055"
+    return code_insee
+
+
+def departement_of(code_insee: str) -> str:
+    """Département code of an INSEE commune code (3 characters overseas, else 2)."""
+    if not code_insee:
+        return ""
+    return code_insee[:3] if code_insee.startswith(("97", "98")) else code_insee[:2]
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """One line of ``Personne_activite``: an activity (or savoir-faire) of a professional.
+
+    ``code_commune`` is the commune of the structure, falling back on the postcode table when
+    the file leaves it empty; ``origine_commune`` says which (``"commune"``,
+    ``"code_postal"`` or ``""`` when unknown). ``departement`` is the file's value, else
+    derived from ``code_commune``. ``categorie`` comes from the profession table.
+    """
+
+    line: int
+    type_identifiant: str
+    identifiant: str
+    identifiant_national: str
+    nom: str
+    prenom: str
+    code_profession: str
+    libelle_profession: str
+    code_categorie_professionnelle: str
+    type_savoir_faire: str
+    code_savoir_faire: str
+    libelle_savoir_faire: str
+    mode_exercice: str
+    siret: str
+    finess_site: str
+    raison_sociale: str
+    code_postal: str
+    code_commune: str
+    origine_commune: str
+    departement: str
+    secteur_activite: str
+    categorie: str
+    specificite: int
+
+
+@dataclass(slots=True)
+class Professional:
+    """A professional (one ``Identification nationale PP``) with all their activity lines.
+
+    ``categorie`` is the category of their most specifically matched line (a listed
+    savoir-faire beats "no savoir-faire", which beats the profession default); ties go to the
+    first line of the file.
+    """
+
+    identifiant_national: str
+    type_identifiant: str
+    nom: str
+    prenom: str
+    code_profession: str
+    libelle_profession: str
+    categorie: str
+    activites: list[Activity] = field(default_factory=list)
+
+
+@dataclass
+class ParseReport:
+    """What a parse skipped or noticed; filled when passed to a parser."""
+
+    lines: int = 0
+    records: int = 0
+    skipped: list[SourceError] = field(default_factory=list)
+    warnings: list[SourceError] = field(default_factory=list)
+
+
+OnError = Literal["raise", "skip"]
+
+
+# --------------------------------------------------------------------------- opening
+
+
+@contextmanager
+def _open_binary(path: Path) -> Iterator[tuple[IO[bytes], str]]:
+    """Binary stream of the activity file and the name to show in messages."""
+    path = Path(path)
+    if not path.exists():
+        raise SourceError(path, "fichier introuvable")
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            member = _find_member(path, archive)
+            with archive.open(member) as handle:
+                yield handle, f"{path}!{member}"
+    else:
+        with open(path, "rb") as handle:
+            yield handle, str(path)
+
+
+def _find_member(path: Path, archive: zipfile.ZipFile) -> str:
+    candidates = [
+        name
+        for name in archive.namelist()
+        if "personne_activite" in Path(name).name.lower().replace("-", "_")
+        and not name.endswith("/")
+    ]
+    if len(candidates) != 1:
+        raise SourceError(
+            path,
+            "l'archive doit contenir un et un seul fichier « Personne_activite »"
+            if candidates
+            else "aucun fichier « Personne_activite » dans l'archive",
+            expected="PS_LibreAcces_Personne_activite_<horodatage>.txt",
+            found=", ".join(candidates or archive.namelist()),
+        )
+    return candidates[0]
+
+
+@dataclass(frozen=True)
+class _Header:
+    names: list[str]  # raw header fields, trailing empty one included
+    positions: dict[str, int]  # record field -> index of its column
+
+    @property
+    def width(self) -> int:
+        return len(self.names)
+
+
+def _parse_header(where: str, line: str) -> _Header:
+    if SEPARATOR not in line:
+        for other, label in ((";", "point-virgule"), (",", "virgule"), ("\t", "tabulation")):
+            if other in line:
+                raise SourceError(
+                    where,
+                    f"séparateur inattendu ({label}) : le fichier RPPS est séparé par « | »",
+                    line=1,
+                    expected="|",
+                    found=other,
+                )
+        raise SourceError(
+            where, "en-tête RPPS introuvable : aucun séparateur « | »", line=1, found=line
+        )
+    names = line.split(SEPARATOR)
+    index = {normalise_header(name): position for position, name in enumerate(names) if name}
+    positions: dict[str, int] = {}
+    for name, spellings, required in COLUMNS:
+        for spelling in spellings:
+            position = index.get(normalise_header(spelling))
+            if position is not None:
+                positions[name] = position
+                break
+        else:
+            if required:
+                raise SourceError(
+                    where,
+                    "colonne obligatoire absente de l'en-tête",
+                    line=1,
+                    column=spellings[0],
+                )
+    return _Header(names, positions)
+
+
+# --------------------------------------------------------------------------- line by line
+
+
+def iter_activities(
+    path: str | Path,
+    *,
+    postcode_to_commune: Mapping[str, str] | None = None,
+    merge_plm: bool = False,
+    table: ProfessionTable | None = None,
+    on_error: OnError = "raise",
+    report: ParseReport | None = None,
+) -> Iterator[Activity]:
+    """Yield the activity lines of a ``Personne_activite`` file, one record per line.
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``PS_LibreAcces`` zip or the plain ``Personne_activite`` text file.
+    postcode_to_commune : mapping, optional
+        ``{code postal: code INSEE}`` used when ``Code commune (coord. structure)`` is empty.
+        Give only unambiguous postcodes; without it such lines get ``code_commune == ""``.
+    merge_plm : bool
+        Map Paris, Lyon and Marseille arrondissements to 75056, 69123 and 13055.
+    table : ProfessionTable, optional
+        Category table (default: the bundled ``professions.yaml``).
+    on_error : {"raise", "skip"}
+        ``"raise"`` (default, for atomic imports) stops at the first line with a wrong number
+        of fields; ``"skip"`` leaves it out and appends the error to ``report.skipped``.
+        Header problems and undecodable bytes always raise.
+    report : ParseReport, optional
+        Receives line counts and skipped lines.
+
+    Raises
+    ------
+    SourceError
+        Missing file, no activity member in the zip, wrong separator, missing required column,
+        undecodable byte (with its line), or a line with the wrong number of fields (with its
+        line) when ``on_error == "raise"``.
+    """
+    table = table or load_profession_table()
+    report = report if report is not None else ParseReport()
+    resolve = _commune_resolver(postcode_to_commune, merge_plm)
+    with _open_binary(Path(path)) as (binary, where):
+        text = io.TextIOWrapper(binary, encoding="utf-8", errors="strict", newline="")
+        lines = iter_lines(where, text)
+        header = None
+        for number, line in lines:
+            if number == 1:
+                header = _parse_header(where, line)
+                get = _getter(header)
+                continue
+            if not line:
+                continue
+            report.lines += 1
+            fields = line.split(SEPARATOR)
+            if len(fields) != header.width:
+                error = _width_error(where, number, header.width, len(fields), line)
+                if on_error == "raise":
+                    raise error
+                report.skipped.append(error)
+                continue
+            values = get(fields)
+            commune, origin = resolve(values[16], values[15])
+            departement = values[17] or departement_of(commune)
+            category, specificity = table.classify(values[5], values[9])
+            report.records += 1
+            yield Activity(number, *values[:16], commune, origin, departement, values[18],
+                           category, specificity)  # fmt: skip
+        if header is None:
+            raise SourceError(where, "fichier vide : en-tête RPPS absent", line=1)
+
+
+def _getter(header: _Header) -> Callable[[list[str]], list[str]]:
+    positions = [header.positions.get(name) for name in FIELDS]
+
+    def get(fields: list[str]) -> list[str]:
+        return [fields[p].strip() if p is not None else "" for p in positions]
+
+    return get
+
+
+def _width_error(where: str, number: int, width: int, found: int, line: str) -> SourceError:
+    return SourceError(
+        where,
+        "nombre de champs incorrect (ligne tronquée ou « | » en trop)",
+        line=number,
+        expected=f"{width} champs séparés par « | » (dernier champ vide compris)",
+        found=f"{found} champs : {line}",
+    )
+
+
+def _commune_resolver(
+    postcode_to_commune: Mapping[str, str] | None, merge_plm: bool
+) -> Callable[[str, str], tuple[str, str]]:
+    postcodes = postcode_to_commune or {}
+
+    def resolve(code_commune: str, code_postal: str) -> tuple[str, str]:
+        if code_commune:
+            origin = "commune"
+        else:
+            code_commune = postcodes.get(code_postal, "") if code_postal else ""
+            origin = "code_postal" if code_commune else ""
+        if merge_plm and code_commune:
+            code_commune = plm_parent(code_commune)
+        return code_commune, origin
+
+    return resolve
+
+
+def aggregate_professionals(activities: Iterable[Activity]) -> dict[str, Professional]:
+    """Group activity lines by ``Identification nationale PP``.
+
+    Keeps every line in :attr:`Professional.activites`; meant for a filtered stream (one
+    département, one profession). For national counts use :func:`count_professionals`,
+    which holds only a few columns in memory.
+    """
+    professionals: dict[str, Professional] = {}
+    best: dict[str, int] = {}
+    for activity in activities:
+        key = activity.identifiant_national
+        professional = professionals.get(key)
+        if professional is None:
+            professional = professionals[key] = Professional(
+                key,
+                activity.type_identifiant,
+                activity.nom,
+                activity.prenom,
+                activity.code_profession,
+                activity.libelle_profession,
+                activity.categorie,
+            )
+            best[key] = activity.specificite
+        elif activity.specificite > best[key]:
+            professional.categorie = activity.categorie
+            best[key] = activity.specificite
+        professional.activites.append(activity)
+    return professionals
+
+
+# --------------------------------------------------------------------------- pyarrow
+
+
+def iter_activity_batches(
+    path: str | Path,
+    *,
+    fields: Iterable[str] = FIELDS,
+    block_size: int = 16 << 20,
+    on_error: OnError = "raise",
+    report: ParseReport | None = None,
+) -> Iterator[pa.RecordBatch]:
+    """Stream the activity file as pyarrow record batches of raw string columns.
+
+    Columns are named after the record fields (``FIELDS``; ``code_commune_structure`` is the
+    raw commune, no fallback); an optional column absent from the header comes out as empty
+    strings. Memory stays bounded by ``block_size``.
+
+    Parameters
+    ----------
+    path : str or Path
+        The zip or the plain text file.
+    fields : iterable of str
+        Record fields to read (a subset of ``FIELDS``).
+    block_size : int
+        Bytes parsed per batch.
+    on_error : {"raise", "skip"}
+        As in :func:`iter_activities`. In ``"skip"`` mode pyarrow drops lines with a wrong
+        number of fields and they are listed in ``report.skipped``.
+    report : ParseReport, optional
+        Receives the skipped lines and the number of records.
+
+    Raises
+    ------
+    SourceError
+        As :func:`iter_activities`; when pyarrow rejects a line, the file is scanned line by
+        line to report the line number.
+    """
+    fields = list(fields)
+    unknown = [name for name in fields if name not in FIELDS]
+    if unknown:
+        raise ValueError(f"unknown RPPS fields: {unknown}")
+    report = report if report is not None else ParseReport()
+    path = Path(path)
+    with _open_binary(path) as (binary, where):
+        first = binary.readline()
+        try:
+            header = _parse_header(where, first.decode("utf-8").rstrip("\r\n"))
+        except UnicodeDecodeError as error:
+            raise SourceError(
+                where, "caractère illisible dans l'encodage du fichier", line=1,
+                expected="utf-8", found=repr(first[error.start : error.end]),
+            ) from error  # fmt: skip
+        # pyarrow names columns itself: the header line was consumed above, so names are
+        # positional and duplicate or empty header names cannot confuse it.
+        names = [f"c{position}" for position in range(header.width)]
+        wanted = {name: header.positions.get(name) for name in fields}
+        include = sorted({f"c{p}" for p in wanted.values() if p is not None})
+
+        def on_invalid(row: pacsv.InvalidRow) -> str:
+            if on_error == "raise":
+                return "error"
+            number = row.number + 1 if row.number is not None else None  # header line
+            report.skipped.append(
+                _width_error(where, number, header.width, row.actual_columns, row.text)
+            )
+            return "skip"
+
+        reader = pacsv.open_csv(
+            binary,
+            read_options=pacsv.ReadOptions(column_names=names, block_size=block_size),
+            parse_options=pacsv.ParseOptions(
+                delimiter=SEPARATOR,
+                quote_char=False,
+                escape_char=False,
+                newlines_in_values=False,
+                invalid_row_handler=on_invalid,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=include,
+                column_types=dict.fromkeys(include, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        while True:
+            try:
+                batch = reader.read_next_batch()
+            except StopIteration:
+                break
+            except (pa.ArrowInvalid, UnicodeDecodeError) as error:
+                # Re-read precisely to name the line; raise pyarrow's message otherwise.
+                _locate_error(path)
+                raise SourceError(where, f"fichier RPPS illisible : {error}") from error
+            report.records += batch.num_rows
+            report.lines += batch.num_rows
+            yield _rename(batch, wanted)
+
+
+def _rename(batch: pa.RecordBatch, wanted: Mapping[str, int | None]) -> pa.RecordBatch:
+    arrays = []
+    for name, position in wanted.items():
+        if position is None:
+            arrays.append(pa.array([""] * batch.num_rows, pa.string()))
+        else:
+            column = batch.column(f"c{position}")
+            # The file pads nothing, but trimming keeps both readers identical.
+            arrays.append(pc.utf8_trim_whitespace(column))
+    return pa.RecordBatch.from_arrays(arrays, names=list(wanted))
+
+
+def _locate_error(path: Path) -> None:
+    """Re-read the file line by line and raise the precise error, if there is one."""
+    for _ in iter_activities(path, on_error="raise"):
+        pass
+
+
+def count_professionals(
+    path: str | Path,
+    *,
+    postcode_to_commune: Mapping[str, str] | None = None,
+    merge_plm: bool = False,
+    table: ProfessionTable | None = None,
+    on_error: OnError = "raise",
+    report: ParseReport | None = None,
+) -> pa.Table:
+    """Count distinct professionals per commune, category and mode of practice.
+
+    Each professional gets one category (their most specific line, as
+    :func:`aggregate_professionals`), then is counted once in every ``(code_commune,
+    mode_exercice)`` where they have an activity line. Lines without a resolved commune are
+    counted under ``code_commune == ""``.
+
+    Returns
+    -------
+    pyarrow.Table
+        Columns ``code_commune``, ``categorie``, ``mode_exercice`` (str) and ``effectif``
+        (int64), sorted by the first three.
+    """
+    table = table or load_profession_table()
+    resolve = _commune_resolver(postcode_to_commune, merge_plm)
+    fields = ["identifiant_national", "code_profession", "code_savoir_faire", "mode_exercice",
+              "code_postal", "code_commune_structure"]  # fmt: skip
+    ids: list[pa.Array] = []
+    communes: list[pa.Array] = []
+    modes: list[pa.Array] = []
+    categories: list[np.ndarray] = []
+    specificities: list[np.ndarray] = []
+    for batch in iter_activity_batches(path, fields=fields, on_error=on_error, report=report):
+        columns = dict(zip(batch.schema.names, batch.columns, strict=True))
+        category, specificity = _map_pairs(
+            columns["code_profession"], columns["code_savoir_faire"],
+            lambda p, s: table.classify(p, s),
+        )  # fmt: skip
+        commune, _ = _map_pairs(
+            columns["code_commune_structure"], columns["code_postal"],
+            lambda c, p: (resolve(c, p)[0], 0),
+        )  # fmt: skip
+        ids.append(columns["identifiant_national"])
+        communes.append(commune)
+        modes.append(columns["mode_exercice"])
+        categories.append(category)
+        specificities.append(specificity)
+    if not ids:
+        return _empty_counts()
+    id_codes, _ = _encode(pa.chunked_array(ids, pa.string()))
+    commune_codes, commune_values = _encode(pa.chunked_array(communes, pa.string()))
+    mode_codes, mode_values = _encode(pa.chunked_array(modes, pa.string()))
+    category_array = pa.chunked_array(categories, pa.string())
+    category_codes, category_values = _encode(category_array)
+    specificity = np.concatenate([np.asarray(s) for s in specificities]).astype(np.int64)
+
+    # One category per professional: the most specific line, the first one on ties.
+    rows = np.arange(len(id_codes))
+    order = np.lexsort((rows, -specificity, id_codes))
+    sorted_ids = id_codes[order]
+    first = order[np.r_[True, sorted_ids[1:] != sorted_ids[:-1]]]
+    per_professional = np.empty(id_codes.max() + 1, dtype=np.int64)
+    per_professional[id_codes[first]] = category_codes[first]
+    row_category = per_professional[id_codes]
+
+    # Distinct (group, professional) pairs, then a count per group.
+    n_modes, n_categories = len(mode_values), len(category_values)
+    group = (commune_codes * n_categories + row_category) * n_modes + mode_codes
+    pairs = np.unique(np.stack([group, id_codes]), axis=1)
+    groups, counts = np.unique(pairs[0], return_counts=True)
+    mode_of = groups % n_modes
+    category_of = (groups // n_modes) % n_categories
+    commune_of = groups // (n_modes * n_categories)
+    result = pa.table(
+        {
+            "code_commune": pa.array(commune_values).take(pa.array(commune_of)),
+            "categorie": pa.array(category_values).take(pa.array(category_of)),
+            "mode_exercice": pa.array(mode_values).take(pa.array(mode_of)),
+            "effectif": pa.array(counts, pa.int64()),
+        }
+    )
+    return result.sort_by([("code_commune", "ascending"), ("categorie", "ascending"),
+                           ("mode_exercice", "ascending")])  # fmt: skip
+
+
+def _map_pairs(
+    left: pa.Array, right: pa.Array, function: Callable[[str, str], tuple[str, int]]
+) -> tuple[pa.Array, np.ndarray]:
+    """Apply ``function`` to each distinct ``(left, right)`` pair of two string columns.
+
+    The files repeat a few thousand pairs over a million lines, so the Python function runs
+    once per distinct pair and numpy spreads the results.
+    """
+    joined = pc.binary_join_element_wise(left, right, "\x1f")
+    encoded = pc.dictionary_encode(joined)
+    keys = encoded.dictionary.to_pylist()
+    results = [function(*key.split("\x1f", 1)) for key in keys]
+    indices = encoded.indices.to_numpy(zero_copy_only=False)
+    texts = pa.array([text for text, _ in results], pa.string()).take(pa.array(indices))
+    numbers = np.array([number for _, number in results], dtype=np.int64)[indices]
+    return texts, numbers
+
+
+def _encode(values: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
+    encoded = pc.dictionary_encode(values.combine_chunks())
+    return encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64), (
+        encoded.dictionary.to_pylist()
+    )
+
+
+def _empty_counts() -> pa.Table:
+    return pa.table(
+        {
+            "code_commune": pa.array([], pa.string()),
+            "categorie": pa.array([], pa.string()),
+            "mode_exercice": pa.array([], pa.string()),
+            "effectif": pa.array([], pa.int64()),
+        }
+    )

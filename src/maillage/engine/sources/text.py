@@ -1,0 +1,68 @@
+"""Helpers shared by the parsers: opening text files, matching headers by name."""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from .errors import SourceError
+
+
+def normalise_header(name: str) -> str:
+    """Header key compared case- and accent-insensitively, spaces collapsed.
+
+    Official files change the case or the accents of a header between editions
+    ("Libellé civilité exercice" / "Libellé civilité d'exercice"), so columns are looked up
+    on this key rather than on the raw text.
+    """
+    decomposed = unicodedata.normalize("NFKD", name.strip().lstrip("\ufeff"))
+    without_accents = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(without_accents.lower().replace("’", "'").split())
+
+
+def open_text(path: Path, encodings: Iterable[str] = ("utf-8",)) -> io.TextIOBase:
+    """Open ``path`` with the first encoding that decodes its first megabyte.
+
+    The whole file is then read lazily with that encoding; a later decoding error is turned
+    into a :class:`SourceError` by :func:`iter_lines`.
+    """
+    encodings = tuple(encodings)
+    with open(path, "rb") as handle:
+        head = handle.read(1 << 20)
+    for encoding in encodings:
+        try:
+            head.decode(encoding)
+        except UnicodeDecodeError as error:
+            # A multi-byte character cut at the end of the sample is not a real error.
+            if error.start >= len(head) - 4 and encoding.replace("-", "").lower() == "utf8":
+                pass
+            else:
+                continue
+        return open(path, encoding=encoding, newline="")
+    raise SourceError(
+        path,
+        "encodage de caractères non reconnu",
+        expected=" ou ".join(encodings),
+    )
+
+
+def iter_lines(path: Path, handle: io.TextIOBase) -> Iterator[tuple[int, str]]:
+    """Yield ``(line_number, line_without_newline)``; decoding errors name the line."""
+    number = 0
+    while True:
+        try:
+            line = handle.readline()
+        except UnicodeDecodeError as error:
+            raise SourceError(
+                path,
+                "caractère illisible dans l'encodage du fichier",
+                line=number + 1,
+                expected=handle.encoding,
+                found=repr(error.object[error.start : error.end]),
+            ) from error
+        if not line:
+            return
+        number += 1
+        yield number, line.rstrip("\r\n")

@@ -1,0 +1,44 @@
+"""Roles are Django groups; permissions are decided in code from the role and the scope.
+
+Deny by default: a view states which roles it admits, and CPAM staff are further limited to
+the départements listed on their account.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    PUBLIC = "Visiteur public"
+    PROFESSIONNEL = "Professionnel de santé"
+    COORDINATEUR = "Coordinateur de structure"
+    AGENT_CPAM = "Agent CPAM"
+    ADMINISTRATEUR = "Administrateur"
+
+
+STAFF_ROLES = frozenset({Role.AGENT_CPAM, Role.ADMINISTRATEUR})
+
+
+def roles_of(user) -> set[Role]:
+    if not getattr(user, "is_authenticated", False):
+        return {Role.PUBLIC}
+    names = set(user.groups.values_list("name", flat=True)) if user.pk else set()
+    roles = {role for role in Role if role.value in names}
+    if user.is_superuser:
+        roles.add(Role.ADMINISTRATEUR)
+    return roles or {Role.PUBLIC}
+
+
+def has_role(user, *roles: Role) -> bool:
+    return bool(roles_of(user) & set(roles))
+
+
+def can_see_departement(user, departement_code: str) -> bool:
+    """CPAM staff see the départements of their scope; administrators see everything."""
+    roles = roles_of(user)
+    if Role.ADMINISTRATEUR in roles:
+        return True
+    if Role.AGENT_CPAM in roles:
+        return user.departements.filter(code=departement_code).exists()
+    return False

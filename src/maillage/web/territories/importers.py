@@ -1,0 +1,247 @@
+"""Import commands of the territory referential: parse first, then write atomically."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from maillage.engine.sources import cog, etalab, geojson, points, populations
+from maillage.web.imports import ImportReport, Progress, atomic_import, examples, sync
+
+from .models import AGE_BAND_FIELDS, Commune, Departement, Epci, Region
+
+# Legal populations shipped with @etalab/decoupage-administratif 6.0.0 (COG 2026) are those in
+# force on 1 January 2026. Overridable with --annee-population.
+DEFAULT_ETALAB_POPULATION_YEAR = 2023
+
+
+def _tick(progress: Progress | None, items: Iterable):
+    for number, item in enumerate(items, start=1):
+        if progress and number % 2000 == 0:
+            progress(2000)
+        yield item
+
+
+def import_etalab(directory: Path, *, dry_run: bool = False, departement: str | None = None,
+                  population_year: int = DEFAULT_ETALAB_POPULATION_YEAR,
+                  progress: Progress | None = None) -> ImportReport:
+    paths = etalab.check_directory(Path(directory))
+    regions = list(etalab.read_regions(paths["regions"]))
+    departements = list(etalab.read_departements(paths["departements"]))
+    epcis = list(etalab.read_epci(paths["epci"]))
+    communes = list(_tick(progress, etalab.read_communes(paths["communes"])))
+    if departement:
+        communes = [c for c in communes if c.departement == departement]
+        if not communes:
+            raise etalab.SourceError(paths["communes"], "aucune commune pour ce département",
+                                     expected="un code de département existant",
+                                     found=departement)
+
+    epci_of: dict[str, str] = {}
+    for epci in epcis:
+        for member in epci.membres:
+            epci_of[member] = epci.siren
+    kept_codes = {c.code for c in communes}
+    kept_epcis = {epci_of[code] for code in kept_codes if code in epci_of}
+
+    rows: dict[str, dict] = {}
+    names: dict[str, str] = {}
+    for commune in communes:
+        if commune.type in ("COM", "ARM"):
+            names[commune.code] = commune.nom
+            rows[commune.code] = {
+                "nom": commune.nom,
+                "nature": commune.type,
+                "statut": Commune.Statut.ACTUELLE,
+                "commune_parente_id": commune.parent if commune.type == "ARM" else None,
+                "fusionnee_dans_id": None,
+                "departement_id": commune.departement,
+                "region_id": commune.region,
+                "epci_id": epci_of.get(commune.code),
+                "codes_postaux": list(commune.codes_postaux),
+                "population": commune.population,
+                "population_annee": population_year if commune.population is not None else None,
+            }
+    for commune in communes:
+        # A delegated commune often keeps the code of the new commune (its chef-lieu): that
+        # code already stands for the current commune.
+        if commune.type in ("COMD", "COMA") and commune.code not in rows:
+            rows[commune.code] = _merged(commune.code, commune.nom, commune.type, commune.parent,
+                                         commune)
+    for commune in communes:
+        for old in commune.anciens_codes:
+            if old not in rows:
+                rows[old] = _merged(old, f"Ancienne commune ({commune.nom})", "ANC", commune.code,
+                                    commune)
+
+    report = ImportReport(f"Import du découpage administratif ({Path(directory)})", dry_run)
+    with atomic_import(report):
+        sync(Region, {r.code: {"nom": r.nom} for r in regions}, report, label="régions")
+        sync(Departement, {d.code: {"nom": d.nom, "region_id": d.region,
+                                    "chef_lieu": d.chef_lieu or ""} for d in departements},
+             report, label="départements")
+        sync(Epci, {e.siren: {"nom": e.nom, "nature": e.nature} for e in epcis
+                    if not departement or e.siren in kept_epcis}, report, label="EPCI")
+        sync(Commune, rows, report, label="communes")
+    return report
+
+
+def _merged(code: str, nom: str, nature: str, parent: str | None, source) -> dict:
+    return {
+        "nom": nom,
+        "nature": nature,
+        "statut": Commune.Statut.FUSIONNEE,
+        "commune_parente_id": None,
+        "fusionnee_dans_id": parent,
+        "departement_id": source.departement,
+        "region_id": source.region,
+        "epci_id": None,
+        "codes_postaux": [],
+        "population": None,
+        "population_annee": None,
+    }
+
+
+def import_cog(path: Path, *, dry_run: bool = False, progress: Progress | None = None
+               ) -> ImportReport:
+    records = list(_tick(progress, cog.read_cog_communes(Path(path))))
+    report = ImportReport(f"Import du COG ({path})", dry_run)
+    known_departements = set(Departement.objects.values_list("code", flat=True))
+    known_regions = set(Region.objects.values_list("code", flat=True))
+    current = {r.code for r in records if r.type in ("COM", "ARM")}
+    rows: dict[str, dict] = {}
+    for record in records:
+        if record.type in ("COMD", "COMA") and record.code in current:
+            continue
+        merged = record.type in ("COMD", "COMA")
+        rows.setdefault(record.code, {
+            "nom": record.nom,
+            "nature": record.type,
+            "statut": Commune.Statut.FUSIONNEE if merged else Commune.Statut.ACTUELLE,
+            "commune_parente_id": record.parent if record.type == "ARM" else None,
+            "fusionnee_dans_id": record.parent if merged else None,
+            "departement_id": record.departement if record.departement in known_departements
+            else None,
+            "region_id": record.region if record.region in known_regions else None,
+        })
+    unknown_deps = sorted({r.departement for r in records
+                           if r.departement and r.departement not in known_departements})
+    if unknown_deps:
+        report.warn("départements absents du référentiel (importez d'abord le découpage "
+                    f"administratif) : {examples(unknown_deps)}")
+    with atomic_import(report):
+        # Parents first so that arrondissements and merged communes can point at them.
+        sync(Commune, rows, report, label="communes")
+    return report
+
+
+def import_legal_populations(path: Path, year: int, *, dry_run: bool = False,
+                             progress: Progress | None = None) -> ImportReport:
+    records = list(_tick(progress, populations.read_legal_populations(Path(path))))
+    rows = {r.code: {"population": r.population_municipale, "population_annee": year}
+            for r in records}
+    report = ImportReport(f"Import des populations légales {year} ({path})", dry_run)
+    with atomic_import(report):
+        missing = sync(Commune, rows, report, label="communes", create=False)
+    if missing:
+        report.warn(f"{len(missing)} codes absents du référentiel ignorés : {examples(missing)}")
+    return report
+
+
+def import_age_populations(path: Path, *, dry_run: bool = False,
+                           progress: Progress | None = None) -> ImportReport:
+    year, records = populations.read_age_populations(Path(path))
+    rows = {}
+    for record in _tick(progress, records):
+        values = {AGE_BAND_FIELDS[band][0]: round(value, 4)
+                  for band, value in record.bands.items()}
+        values["pop_ages_annee"] = year
+        rows[record.code] = values
+    report = ImportReport(f"Import des populations par âge {year} ({path})", dry_run)
+    with atomic_import(report):
+        missing = sync(Commune, rows, report, label="communes", create=False)
+    if missing:
+        report.warn(f"{len(missing)} codes absents du référentiel ignorés : {examples(missing)}")
+    return report
+
+
+def import_points(path: Path, *, dry_run: bool = False, progress: Progress | None = None
+                  ) -> ImportReport:
+    records = list(_tick(progress, points.read_points(Path(path))))
+    report = ImportReport(f"Import des centres des communes ({path})", dry_run)
+    without = [r.code for r in records if r.lon is None]
+    rows = {r.code: {"centre_lon": r.lon, "centre_lat": r.lat} for r in records
+            if r.lon is not None}
+    _add_plm_centres(rows)
+    with atomic_import(report):
+        missing = sync(Commune, rows, report, label="communes", create=False)
+    if without:
+        report.warn(f"{len(without)} lignes sans coordonnées ignorées : {examples(without)}")
+    if missing:
+        report.warn(f"{len(missing)} codes absents du référentiel ignorés : {examples(missing)}")
+    return report
+
+
+def _add_plm_centres(rows: dict[str, dict]) -> None:
+    """Give Paris, Lyon and Marseille the population-weighted centre of their arrondissements.
+
+    Files of points often list only the arrondissements (no 75056 / 69123 / 13055 row).
+    """
+    weights = dict(
+        Commune.objects.filter(code__in=populations.PARENT_OF_ARRONDISSEMENT)
+        .values_list("code", "population")
+    )
+    for parent, arrondissements in populations.PLM_ARRONDISSEMENTS.items():
+        if parent in rows:
+            continue
+        known = [(rows[a], weights.get(a) or 1) for a in arrondissements if a in rows]
+        if not known:
+            continue
+        total = sum(w for _, w in known)
+        rows[parent] = {
+            "centre_lon": round(sum(r["centre_lon"] * w for r, w in known) / total, 6),
+            "centre_lat": round(sum(r["centre_lat"] * w for r, w in known) / total, 6),
+        }
+
+
+def import_geojson(paths: Sequence[Path], *, dry_run: bool = False,
+                   progress: Progress | None = None) -> ImportReport:
+    shapes = []
+    for path in paths:
+        shapes.extend(_tick(progress, geojson.read_commune_shapes(Path(path))))
+    rows: dict[str, dict] = {}
+    centres_only: dict[str, dict] = {}
+    for shape in shapes:
+        if shape.outline is not None:
+            outline = shape.outline
+            rows[shape.code] = {
+                "contour": outline.geometry,
+                "surface_km2": round(outline.surface_km2, 4),
+                "bbox_min_lon": outline.bbox[0],
+                "bbox_min_lat": outline.bbox[1],
+                "bbox_max_lon": outline.bbox[2],
+                "bbox_max_lat": outline.bbox[3],
+            }
+        elif shape.centre is not None:
+            centres_only[shape.code] = {"centre_lon": shape.centre[0],
+                                        "centre_lat": shape.centre[1]}
+    # An outline gives a centre only to communes that have none yet (points files are better).
+    without_centre = set(
+        Commune.objects.filter(code__in=list(rows), centre_lon__isnull=True)
+        .values_list("code", flat=True)
+    )
+    for shape in shapes:
+        if shape.outline is not None and shape.code in without_centre \
+                and shape.code not in centres_only:
+            rows[shape.code]["centre_lon"] = round(shape.outline.centroid[0], 6)
+            rows[shape.code]["centre_lat"] = round(shape.outline.centroid[1], 6)
+    for code, values in centres_only.items():
+        rows.setdefault(code, {}).update(values)
+    label = ", ".join(str(p) for p in paths)
+    report = ImportReport(f"Import des contours et centres ({label})", dry_run)
+    with atomic_import(report):
+        missing = sync(Commune, rows, report, label="communes", create=False)
+    if missing:
+        report.warn(f"{len(missing)} codes absents du référentiel ignorés (communes fusionnées "
+                    f"depuis le millésime du fichier ?) : {examples(missing)}")
+    return report

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "territories"
+urlpatterns = [
+    path("communes/<str:code>/", views.commune_detail, name="commune"),
+    path("departements/<str:code>/", views.departement_detail, name="departement"),
+]
