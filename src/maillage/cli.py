@@ -45,8 +45,11 @@ class Progress:
     def __call__(self, increment: int) -> None:
         self.count += increment
         if self.live:
-            click.echo(f"\r{self.label} : {self.count:,} enregistrements lus".replace(",", " "),
-                       err=True, nl=False)
+            click.echo(
+                f"\r{self.label} : {self.count:,} enregistrements lus".replace(",", " "),
+                err=True,
+                nl=False,
+            )
 
     def done(self) -> None:
         if self.live and self.count:
@@ -77,8 +80,9 @@ def main() -> None:
     """maillage — territoires, offre de soins et exercice coordonné."""
 
 
-dry_run_option = click.option("--dry-run", is_flag=True,
-                              help="Analyse le fichier et affiche les comptes sans rien écrire.")
+dry_run_option = click.option(
+    "--dry-run", is_flag=True, help="Analyse le fichier et affiche les comptes sans rien écrire."
+)
 json_option = click.option("--json", "as_json", is_flag=True, help="Compte rendu en JSON.")
 existing_file = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -91,8 +95,12 @@ def import_group() -> None:
 @import_group.command("communes-etalab")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--departement", help="N'importe que les communes de ce département.")
-@click.option("--annee-population", type=int, default=None,
-              help="Millésime des populations légales du paquet (défaut : 2023).")
+@click.option(
+    "--annee-population",
+    type=int,
+    default=None,
+    help="Millésime des populations légales du paquet (défaut : 2023).",
+)
 @dry_run_option
 @json_option
 def import_communes_etalab(directory, departement, annee_population, dry_run, as_json):
@@ -101,8 +109,15 @@ def import_communes_etalab(directory, departement, annee_population, dry_run, as
     from maillage.web.territories import importers
 
     year = annee_population or importers.DEFAULT_ETALAB_POPULATION_YEAR
-    run_import("Découpage administratif", importers.import_etalab, directory, dry_run=dry_run,
-               departement=departement, population_year=year, as_json=as_json)
+    run_import(
+        "Découpage administratif",
+        importers.import_etalab,
+        directory,
+        dry_run=dry_run,
+        departement=departement,
+        population_year=year,
+        as_json=as_json,
+    )
 
 
 @import_group.command("cog")
@@ -119,8 +134,9 @@ def import_cog(file, dry_run, as_json):
 
 @import_group.command("populations")
 @click.argument("file", type=existing_file)
-@click.option("--annee", type=int, required=True,
-              help="Millésime des populations légales (ex. 2021).")
+@click.option(
+    "--annee", type=int, required=True, help="Millésime des populations légales (ex. 2021)."
+)
 @dry_run_option
 @json_option
 def import_populations(file, annee, dry_run, as_json):
@@ -129,8 +145,14 @@ def import_populations(file, annee, dry_run, as_json):
     setup_django()
     from maillage.web.territories import importers
 
-    run_import("Populations légales", importers.import_legal_populations, file, annee,
-               dry_run=dry_run, as_json=as_json)
+    run_import(
+        "Populations légales",
+        importers.import_legal_populations,
+        file,
+        annee,
+        dry_run=dry_run,
+        as_json=as_json,
+    )
 
 
 @import_group.command("populations-ages")
@@ -142,8 +164,13 @@ def import_populations_ages(file, dry_run, as_json):
     setup_django()
     from maillage.web.territories import importers
 
-    run_import("Populations par âge", importers.import_age_populations, file,
-               dry_run=dry_run, as_json=as_json)
+    run_import(
+        "Populations par âge",
+        importers.import_age_populations,
+        file,
+        dry_run=dry_run,
+        as_json=as_json,
+    )
 
 
 @import_group.command("communes-points")
@@ -155,8 +182,9 @@ def import_communes_points(file, dry_run, as_json):
     setup_django()
     from maillage.web.territories import importers
 
-    run_import("Centres des communes", importers.import_points, file, dry_run=dry_run,
-               as_json=as_json)
+    run_import(
+        "Centres des communes", importers.import_points, file, dry_run=dry_run, as_json=as_json
+    )
 
 
 @import_group.command("communes-geojson")
@@ -168,8 +196,13 @@ def import_communes_geojson(files, dry_run, as_json):
     setup_django()
     from maillage.web.territories import importers
 
-    run_import("Contours des communes", importers.import_geojson, list(files), dry_run=dry_run,
-               as_json=as_json)
+    run_import(
+        "Contours des communes",
+        importers.import_geojson,
+        list(files),
+        dry_run=dry_run,
+        as_json=as_json,
+    )
 
 
 @main.command("commune")
@@ -192,8 +225,7 @@ def commune(code, as_json):
         click.echo(f"{key:>17} : {value}")
 
 
-@main.command("manage", context_settings={"ignore_unknown_options": True,
-                                          "allow_extra_args": True})
+@main.command("manage", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.pass_context
 def manage(ctx):
     """Commandes d'administration Django (migrate, createsuperuser, check…)."""

@@ -35,10 +35,10 @@ def simplify_for_display(geometry: BaseGeometry, tolerance: float = DISPLAY_TOLE
     simplified = shapely.simplify(geometry, tolerance, preserve_topology=True)
     if simplified.is_empty:
         simplified = geometry
-    rounded = shapely.set_precision(simplified, 10 ** -DISPLAY_DECIMALS)
+    rounded = shapely.set_precision(simplified, 10**-DISPLAY_DECIMALS)
     if rounded.is_empty:
         rounded = simplified
-    return mapping(rounded)
+    return _as_plain(mapping(rounded))
 
 
 def outline_from_geojson(geometry: dict) -> Outline:
@@ -48,7 +48,7 @@ def outline_from_geojson(geometry: dict) -> Outline:
         shp = shapely.make_valid(shp)
     centroid = shp.centroid
     return Outline(
-        geometry=_as_plain(simplify_for_display(shp)),
+        geometry=simplify_for_display(shp),
         surface_km2=geodesic_area_km2(shp),
         centroid=(centroid.x, centroid.y),
         bbox=tuple(shp.bounds),

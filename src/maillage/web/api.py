@@ -9,8 +9,8 @@ api = NinjaAPI(
     title="API maillage",
     version=__version__,
     description="Référentiel des territoires et de l'offre de soins, diagnostics, "
-                "accessibilité, exercice coordonné. Données publiques sans authentification ; "
-                "données nominatives réservées aux agents habilités.",
+    "accessibilité, exercice coordonné. Données publiques sans authentification ; "
+    "données nominatives réservées aux agents habilités.",
     urls_namespace="api",
 )
 api.add_router("/", territories_router)

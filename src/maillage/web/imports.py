@@ -25,8 +25,14 @@ class ImportReport:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
-    def add(self, model_label: str, created: int = 0, updated: int = 0, unchanged: int = 0,
-            deleted: int = 0) -> None:
+    def add(
+        self,
+        model_label: str,
+        created: int = 0,
+        updated: int = 0,
+        unchanged: int = 0,
+        deleted: int = 0,
+    ) -> None:
         entry = self.counts.setdefault(
             model_label, {"créés": 0, "mis à jour": 0, "inchangés": 0, "supprimés": 0}
         )
@@ -42,15 +48,20 @@ class ImportReport:
         return sum(entry[key] for entry in self.counts.values())
 
     def as_dict(self) -> dict:
-        return {"import": self.label, "simulation": self.dry_run, "comptes": self.counts,
-                "avertissements": self.warnings}
+        return {
+            "import": self.label,
+            "simulation": self.dry_run,
+            "comptes": self.counts,
+            "avertissements": self.warnings,
+        }
 
     def lines(self) -> Iterator[str]:
         prefix = "[simulation, rien n'a été écrit] " if self.dry_run else ""
         yield f"{prefix}{self.label}"
         for model_label, entry in self.counts.items():
-            parts = ", ".join(f"{value} {key}" for key, value in entry.items()
-                              if value or key != "supprimés")
+            parts = ", ".join(
+                f"{value} {key}" for key, value in entry.items() if value or key != "supprimés"
+            )
             yield f"  {model_label} : {parts}"
         for message in self.warnings:
             yield f"  avertissement : {message}"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .errors import SourceError
 from .tabular import read_delimited
+from .text import is_insee_code
 
 TYPES = ("COM", "COMA", "COMD", "ARM")
 
@@ -40,12 +41,24 @@ def read_cog_communes(path: Path) -> Iterator[CogCommune]:
     for row in rows:
         kind = row.text("TYPECOM")
         if kind not in TYPES:
-            raise SourceError(path, "type de commune inconnu", line=row.line, column="TYPECOM",
-                              expected=", ".join(TYPES), found=kind)
+            raise SourceError(
+                path,
+                "type de commune inconnu",
+                line=row.line,
+                column="TYPECOM",
+                expected=", ".join(TYPES),
+                found=kind,
+            )
         code = row.text("COM")
-        if len(code) != 5:
-            raise SourceError(path, "code commune mal formé", line=row.line, column="COM",
-                              expected="5 caractères", found=code)
+        if not is_insee_code(code):
+            raise SourceError(
+                path,
+                "code commune mal formé",
+                line=row.line,
+                column="COM",
+                expected="5 caractères",
+                found=code,
+            )
         parent = row.text("COMPARENT", required=kind != "COM")
         yield CogCommune(
             line=row.line,

@@ -82,27 +82,46 @@ def _load_array(path: Path) -> list:
 
 def _text(path: Path, index: int, item: object, key: str, *, required: bool = True) -> str | None:
     if not isinstance(item, dict):
-        raise SourceError(path, "élément qui n'est pas un objet", column=f"[{index}]",
-                          expected="un objet JSON", found=repr(item))
+        raise SourceError(
+            path,
+            "élément qui n'est pas un objet",
+            column=f"[{index}]",
+            expected="un objet JSON",
+            found=repr(item),
+        )
     value = item.get(key)
     if value is None or value == "":
         if required:
-            raise SourceError(path, "champ obligatoire manquant", column=f"[{index}].{key}",
-                              expected="une chaîne non vide")
+            raise SourceError(
+                path,
+                "champ obligatoire manquant",
+                column=f"[{index}].{key}",
+                expected="une chaîne non vide",
+            )
         return None
     if not isinstance(value, str):
-        raise SourceError(path, "type inattendu", column=f"[{index}].{key}",
-                          expected="une chaîne", found=repr(value))
+        raise SourceError(
+            path,
+            "type inattendu",
+            column=f"[{index}].{key}",
+            expected="une chaîne",
+            found=repr(value),
+        )
     return value
 
 
-def _code(path: Path, index: int, item: dict, key: str, lengths: tuple[int, ...],
-          *, required: bool = True) -> str | None:
+def _code(
+    path: Path, index: int, item: dict, key: str, lengths: tuple[int, ...], *, required: bool = True
+) -> str | None:
     value = _text(path, index, item, key, required=required)
     if value is not None and (len(value) not in lengths or not value.isalnum()):
-        raise SourceError(path, "code mal formé", column=f"[{index}].{key}",
-                          expected=f"un code de {' ou '.join(map(str, lengths))} caractères",
-                          found=value)
+        raise SourceError(
+            path,
+            "code mal formé",
+            column=f"[{index}].{key}",
+            expected=f"un code de {' ou '.join(map(str, lengths))} caractères",
+            found=value,
+        )
     return value
 
 
@@ -111,22 +130,34 @@ def _population(path: Path, index: int, item: dict, key: str = "population") -> 
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise SourceError(path, "population invalide", column=f"[{index}].{key}",
-                          expected="un entier positif ou nul", found=repr(value))
+        raise SourceError(
+            path,
+            "population invalide",
+            column=f"[{index}].{key}",
+            expected="un entier positif ou nul",
+            found=repr(value),
+        )
     return value
 
 
 def _strings(path: Path, index: int, item: dict, key: str) -> tuple[str, ...]:
     value = item.get(key) or []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise SourceError(path, "liste attendue", column=f"[{index}].{key}",
-                          expected="une liste de chaînes", found=repr(value))
+        raise SourceError(
+            path,
+            "liste attendue",
+            column=f"[{index}].{key}",
+            expected="une liste de chaînes",
+            found=repr(value),
+        )
     return tuple(value)
 
 
 def read_regions(path: Path) -> Iterator[Region]:
     for index, item in enumerate(_load_array(path)):
-        yield Region(code=_code(path, index, item, "code", (2, 3)), nom=_text(path, index, item, "nom"))
+        yield Region(
+            code=_code(path, index, item, "code", (2, 3)), nom=_text(path, index, item, "nom")
+        )
 
 
 def read_departements(path: Path) -> Iterator[Departement]:
@@ -143,12 +174,19 @@ def read_epci(path: Path) -> Iterator[Epci]:
     for index, item in enumerate(_load_array(path)):
         members = item.get("membres") if isinstance(item, dict) else None
         if not isinstance(members, list):
-            raise SourceError(path, "liste des membres absente", column=f"[{index}].membres",
-                              expected="une liste d'objets {code, nom}")
+            raise SourceError(
+                path,
+                "liste des membres absente",
+                column=f"[{index}].membres",
+                expected="une liste d'objets {code, nom}",
+            )
         codes = []
         for position, member in enumerate(members):
-            codes.append(_code(path, index, member, "code", (5,)) if isinstance(member, dict)
-                         else _text(path, index, member, f"membres[{position}]"))
+            codes.append(
+                _code(path, index, member, "code", (5,))
+                if isinstance(member, dict)
+                else _text(path, index, member, f"membres[{position}]")
+            )
         yield Epci(
             siren=_code(path, index, item, "code", (9,)),
             nom=_text(path, index, item, "nom"),
@@ -161,8 +199,13 @@ def read_communes(path: Path) -> Iterator[Commune]:
     for index, item in enumerate(_load_array(path)):
         raw_type = _text(path, index, item, "type")
         if raw_type not in COMMUNE_TYPES:
-            raise SourceError(path, "type de commune inconnu", column=f"[{index}].type",
-                              expected=", ".join(COMMUNE_TYPES), found=raw_type)
+            raise SourceError(
+                path,
+                "type de commune inconnu",
+                column=f"[{index}].type",
+                expected=", ".join(COMMUNE_TYPES),
+                found=raw_type,
+            )
         kind = COMMUNE_TYPES[raw_type]
         parent = None
         if kind == "ARM":
@@ -186,8 +229,11 @@ def check_directory(directory: Path) -> dict[str, Path]:
     """Paths of the four files of a ``decoupage-administratif`` folder, or an error."""
     directory = Path(directory)
     if not directory.is_dir():
-        raise SourceError(directory, "dossier introuvable",
-                          expected="le dossier data/ du paquet @etalab/decoupage-administratif")
+        raise SourceError(
+            directory,
+            "dossier introuvable",
+            expected="le dossier data/ du paquet @etalab/decoupage-administratif",
+        )
     paths = {}
     for name in FILES:
         path = directory / name

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -29,10 +29,10 @@ import yaml
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
+from .bytelines import iter_decoded_lines
 from .errors import SourceError
-from .text import iter_lines, normalise_header, open_text
+from .text import normalise_header
 
-ENCODINGS = ("utf-8", "cp1252")
 DEFAULT_CATEGORY_TABLE = Path(__file__).with_name("finess_categories.yaml")
 OTHER_CLASS = "autre"
 
@@ -41,20 +41,55 @@ OnProblem = Literal["raise", "warn"]
 
 #: The 31 structure columns shared by the raw ``structureet`` records and the re-exposed file.
 STRUCTURE_COLUMNS = (
-    "nofinesset nofinessej rs rslongue complrs compldistrib numvoie typvoie voie compvoie "
-    "lieuditbp commune departement libdepartement ligneacheminement telephone telecopie "
-    "categetab libcategetab categagretab libcategagretab siret codeape codemft libmft codesph "
-    "libsph dateouv dateautor datemaj numuai"
-).split()
+    "nofinesset",
+    "nofinessej",
+    "rs",
+    "rslongue",
+    "complrs",
+    "compldistrib",
+    "numvoie",
+    "typvoie",
+    "voie",
+    "compvoie",
+    "lieuditbp",
+    "commune",
+    "departement",
+    "libdepartement",
+    "ligneacheminement",
+    "telephone",
+    "telecopie",
+    "categetab",
+    "libcategetab",
+    "categagretab",
+    "libcategagretab",
+    "siret",
+    "codeape",
+    "codemft",
+    "libmft",
+    "codesph",
+    "libsph",
+    "dateouv",
+    "dateautor",
+    "datemaj",
+    "numuai",
+)
 GEOLOC_COLUMNS = ("nofinesset", "coordxet", "coordyet", "sourcecoordet", "datemaj")
 
 #: Column of each record field, per layout (``None``: absent from that layout).
 _T_FINESS = {
-    "commune": None, "cog": "cog", "categagretab": "categretab",
-    "libcategagretab": "libcategretab", "dateouv": "dateouvert", "coordxet": "coordx",
-    "coordyet": "coordy", "sourcecoordet": "sourcegeocod", "datemaj_geoloc": "dategeocod",
-    "numuai": None, "codemft": "mft", "codesph": "sph",
-}  # fmt: skip
+    "commune": None,
+    "cog": "cog",
+    "categagretab": "categretab",
+    "libcategagretab": "libcategretab",
+    "dateouv": "dateouvert",
+    "coordxet": "coordx",
+    "coordyet": "coordy",
+    "sourcecoordet": "sourcegeocod",
+    "datemaj_geoloc": "dategeocod",
+    "numuai": None,
+    "codemft": "mft",
+    "codesph": "sph",
+}
 
 _DEPARTEMENTS = {f"{n:02d}" for n in range(1, 96) if n != 20} | {"2A", "2B"}
 #: FINESS overseas codes → first two digits of the INSEE code.
@@ -63,6 +98,8 @@ _OVERSEAS = {"9A": "97", "9B": "97", "9C": "97", "9D": "97", "9E": "97", "9F": "
 #: Named CRS tokens of ``sourcecoordet`` that carry no ``EPSG:`` prefix.
 _UTM = re.compile(r"WGS\s*84\s*/\s*UTM\s+zone\s+(\d{1,2})\s*([NS])", re.IGNORECASE)
 _EPSG = re.compile(r"EPSG\s*:\s*(\d{4,5})", re.IGNORECASE)
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+_GEOLOC_LINE = "\x00ligne_geoloc"
 _NAMED_CRS = {"LAMBERT_93": "EPSG:2154", "LAMBERT93": "EPSG:2154"}
 
 
@@ -284,6 +321,34 @@ def detect_layout(first_line: str) -> Layout | None:
     return None
 
 
+def detect_encoding(path: str | Path) -> str:
+    """UTF-8, or Windows-1252 for files written before about 2021 (from the first megabyte).
+
+    A first megabyte that is not valid UTF-8 but holds UTF-8 accented letters is damaged
+    UTF-8, not Windows-1252: it is read as UTF-8 so that the bad byte is reported on its line
+    instead of every accent being silently garbled.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise SourceError(path, "fichier introuvable")
+    with open(path, "rb") as handle:
+        head = handle.read(1 << 20)
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        cut_character = error.start >= len(head) - 4
+        if cut_character or _UTF8_MULTIBYTE.search(head):
+            return "utf-8"
+        try:
+            head.decode("cp1252")
+        except UnicodeDecodeError as cp1252_error:
+            raise SourceError(
+                path, "encodage de caractères non reconnu", expected="utf-8 ou cp1252"
+            ) from cp1252_error
+        return "cp1252"
+    return "utf-8"
+
+
 def _split(line: str) -> list[str]:
     if '"' not in line:
         return line.split(";")
@@ -326,9 +391,10 @@ def iter_establishments(
     path = Path(path)
     table = table or load_category_table()
     report = report if report is not None else FinessReport()
-    with open_text(path, ENCODINGS) as handle:
-        report.encoding = handle.encoding
-        lines = iter_lines(path, handle)
+    encoding = detect_encoding(path)
+    report.encoding = encoding
+    with open(path, "rb") as binary:
+        lines = iter_decoded_lines(path, binary, encoding)
         first = next(lines, None)
         if first is None:
             raise SourceError(path, "fichier FINESS vide")
@@ -343,7 +409,7 @@ def iter_establishments(
             )
         report.layout = layout
         if layout == "etalab":
-            geolocations = _read_geolocations(path, ENCODINGS)
+            geolocations = _read_geolocations(path, encoding)
             rows = _raw_rows(path, lines, geolocations)
         else:
             rows = _header_rows(path, first[1], lines, layout)
@@ -375,14 +441,12 @@ def _header_rows(
     path: Path, header_line: str, lines: Iterator[tuple[int, str]], layout: Layout
 ) -> Iterator[tuple[int, dict[str, str]]]:
     names = [normalise_header(name) for name in header_line.split(";")]
-    required = (
-        ["nofinesset", "nofinessej", "rs", "departement", "categetab", "libcategetab"]
-        + (["commune"] if layout == "reexposition" else ["cog"])
-    )  # fmt: skip
+    required = ["nofinesset", "nofinessej", "rs", "departement", "categetab", "libcategetab"] + (
+        ["commune"] if layout == "reexposition" else ["cog"]
+    )
     for name in required:
         if name not in names:
-            raise SourceError(path, "colonne obligatoire absente de l'en-tête", line=1,
-                              column=name)  # fmt: skip
+            raise SourceError(path, "colonne obligatoire absente de l'en-tête", line=1, column=name)
     width = len(names)
     for number, line in lines:
         if not line.strip():
@@ -392,18 +456,25 @@ def _header_rows(
             raise _width_error(path, number, width, len(fields), line)
         row = dict(zip(names, (value.strip() for value in fields), strict=True))
         if layout == "t-finess":
-            row = {key: row.get(column, "") if column else "" for key, column in _T_FINESS.items()} | {
-                key: value for key, value in row.items() if key not in _T_FINESS
-            }  # fmt: skip
+            row = _from_t_finess(row)
         yield number, row
+
+
+def _from_t_finess(row: dict[str, str]) -> dict[str, str]:
+    """Rename the t-finess columns to the names of the current layouts."""
+    renamed = {key: value for key, value in row.items() if key not in _T_FINESS}
+    for key, column in _T_FINESS.items():
+        renamed[key] = row.get(column, "") if column else ""
+    return renamed
 
 
 def _split_checked(path: Path, number: int, line: str) -> list[str]:
     try:
         return _split(line)
     except csv.Error as error:
-        raise SourceError(path, f"guillemets mal formés : {error}", line=number,
-                          found=line) from error  # fmt: skip
+        raise SourceError(
+            path, f"guillemets mal formés : {error}", line=number, found=line
+        ) from error
 
 
 def _width_error(path: Path, number: int, width: int, found: int, line: str) -> SourceError:
@@ -416,13 +487,11 @@ def _width_error(path: Path, number: int, width: int, found: int, line: str) -> 
     )
 
 
-def _read_geolocations(
-    path: Path, encodings: Iterable[str]
-) -> dict[str, tuple[int, str, str, str, str]]:
+def _read_geolocations(path: Path, encoding: str) -> dict[str, tuple[int, str, str, str, str]]:
     """First pass over a raw file: ``nofinesset → (line, x, y, sourcecoordet, datemaj)``."""
     geolocations: dict[str, tuple[int, str, str, str, str]] = {}
-    with open_text(path, encodings) as handle:
-        for number, line in iter_lines(path, handle):
+    with open(path, "rb") as binary:
+        for number, line in iter_decoded_lines(path, binary, encoding):
             if not line.startswith("geolocalisation;"):
                 continue
             fields = _split_checked(path, number, line)
@@ -465,9 +534,15 @@ def _raw_rows(
         row = dict(zip(STRUCTURE_COLUMNS, (value.strip() for value in fields[1:]), strict=True))
         geolocation = geolocations.pop(row["nofinesset"], None)
         if geolocation is not None:
-            _, row["coordxet"], row["coordyet"], row["sourcecoordet"], row["datemaj_geoloc"] = (
-                geolocation
-            )
+            (
+                line_geoloc,
+                row["coordxet"],
+                row["coordyet"],
+                row["sourcecoordet"],
+                row["datemaj_geoloc"],
+            ) = geolocation
+            # Coordinate problems are reported on the geolocalisation line.
+            row[_GEOLOC_LINE] = str(line_geoloc)
         yield number, row
     # Geolocations of unknown establishments are ignored: nothing to attach them to.
 
@@ -491,6 +566,7 @@ def _finish(
         x_text, y_text = row.get("coordxet", ""), row.get("coordyet", "")
         if not x_text and not y_text:
             continue
+        number = int(row.get(_GEOLOC_LINE, number))
         xs[index] = _number(path, number, "coordxet", x_text)
         ys[index] = _number(path, number, "coordyet", y_text)
         source = row.get("sourcecoordet", "")
@@ -520,13 +596,27 @@ def _finish(
         located = bool(np.isfinite(lon) and np.isfinite(lat))
         if crs_names[index] and not located:
             report.warnings.append(
-                SourceError(path, "coordonnées hors du domaine du système de coordonnées",
-                            line=number, column="coordxet")  # fmt: skip
+                SourceError(
+                    path,
+                    "coordonnées hors du domaine du système de coordonnées",
+                    line=int(row.get(_GEOLOC_LINE, number)),
+                    column="coordxet",
+                )
             )
         report.records += 1
         report.geolocated += located
-        yield _record(path, number, row, table, xs[index], ys[index], crs_names[index],
-                      lon if located else None, lat if located else None, report)  # fmt: skip
+        yield _record(
+            path,
+            number,
+            row,
+            table,
+            xs[index],
+            ys[index],
+            crs_names[index],
+            lon if located else None,
+            lat if located else None,
+            report,
+        )
 
 
 def _record(path, number, row, table, x, y, crs, lon, lat, report) -> Establishment:
@@ -586,8 +676,14 @@ def _number(path: Path, number: int, column: str, text: str) -> float:
     except ValueError:
         value = float("nan")
     if not np.isfinite(value):
-        raise SourceError(path, "coordonnée invalide", line=number, column=column,
-                          expected="un nombre", found=text)  # fmt: skip
+        raise SourceError(
+            path,
+            "coordonnée invalide",
+            line=number,
+            column=column,
+            expected="un nombre",
+            found=text,
+        )
     return value
 
 
@@ -597,5 +693,6 @@ def _date(path: Path, number: int, column: str, text: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError as error:
-        raise SourceError(path, "date invalide", line=number, column=column,
-                          expected="AAAA-MM-JJ", found=text) from error  # fmt: skip
+        raise SourceError(
+            path, "date invalide", line=number, column=column, expected="AAAA-MM-JJ", found=text
+        ) from error

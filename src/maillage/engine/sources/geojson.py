@@ -16,6 +16,7 @@ from shapely.errors import GEOSException
 
 from ..geometry import Outline, outline_from_geojson
 from .errors import SourceError
+from .text import is_insee_code
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,30 +38,52 @@ def read_commune_shapes(path: Path) -> Iterator[CommuneShape]:
     except UnicodeDecodeError as error:
         raise SourceError(path, "le fichier n'est pas en UTF-8", expected="UTF-8") from error
     except json.JSONDecodeError as error:
-        raise SourceError(path, f"JSON invalide : {error.msg}", line=error.lineno,
-                          column=f"caractère {error.colno}", expected="du GeoJSON") from error
+        raise SourceError(
+            path,
+            f"JSON invalide : {error.msg}",
+            line=error.lineno,
+            column=f"caractère {error.colno}",
+            expected="du GeoJSON",
+        ) from error
     if isinstance(data, dict) and data.get("type") == "Feature":
         features = [data]
     elif isinstance(data, dict) and data.get("type") == "FeatureCollection":
         features = data.get("features")
         if not isinstance(features, list):
-            raise SourceError(path, "liste « features » absente", column="features",
-                              expected="une liste d'entités GeoJSON")
+            raise SourceError(
+                path,
+                "liste « features » absente",
+                column="features",
+                expected="une liste d'entités GeoJSON",
+            )
     else:
         found = data.get("type") if isinstance(data, dict) else type(data).__name__
-        raise SourceError(path, "ce n'est pas du GeoJSON", column="type",
-                          expected="FeatureCollection ou Feature", found=str(found))
+        raise SourceError(
+            path,
+            "ce n'est pas du GeoJSON",
+            column="type",
+            expected="FeatureCollection ou Feature",
+            found=str(found),
+        )
     for number, feature in enumerate(features, start=1):
         where = f"features[{number - 1}]"
         if not isinstance(feature, dict) or not isinstance(feature.get("properties"), dict):
-            raise SourceError(path, "entité sans propriétés", column=f"{where}.properties",
-                              expected="un objet {code, nom}")
+            raise SourceError(
+                path,
+                "entité sans propriétés",
+                column=f"{where}.properties",
+                expected="un objet {code, nom}",
+            )
         properties = feature["properties"]
         code = properties.get("code")
-        if not isinstance(code, str) or len(code) != 5:
-            raise SourceError(path, "code commune absent ou mal formé",
-                              column=f"{where}.properties.code", expected="5 caractères",
-                              found=repr(code))
+        if not isinstance(code, str) or not is_insee_code(code):
+            raise SourceError(
+                path,
+                "code commune absent ou mal formé",
+                column=f"{where}.properties.code",
+                expected="5 caractères",
+                found=repr(code),
+            )
         geometry = feature.get("geometry")
         kind = geometry.get("type") if isinstance(geometry, dict) else None
         outline = centre = None
@@ -73,12 +96,19 @@ def read_commune_shapes(path: Path) -> Iterator[CommuneShape]:
                     raise ValueError("coordonnées hors limites")
                 centre = (float(lon), float(lat))
             else:
-                raise SourceError(path, "géométrie non prise en charge",
-                                  column=f"{where}.geometry.type",
-                                  expected="Polygon, MultiPolygon ou Point", found=repr(kind))
+                raise SourceError(
+                    path,
+                    "géométrie non prise en charge",
+                    column=f"{where}.geometry.type",
+                    expected="Polygon, MultiPolygon ou Point",
+                    found=repr(kind),
+                )
         except (GEOSException, ValueError, TypeError, KeyError, IndexError) as error:
-            raise SourceError(path, f"géométrie invalide ({error})",
-                              column=f"{where}.geometry",
-                              expected="des coordonnées [longitude, latitude] WGS84") from error
+            raise SourceError(
+                path,
+                f"géométrie invalide ({error})",
+                column=f"{where}.geometry",
+                expected="des coordonnées [longitude, latitude] WGS84",
+            ) from error
         nom = properties.get("nom")
         yield CommuneShape(number, code, nom if isinstance(nom, str) else None, outline, centre)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .errors import SourceError
 from .tabular import read_delimited
+from .text import is_insee_code
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,13 +37,24 @@ def read_points(path: Path) -> Iterator[CommunePoint]:
     )
     for row in rows:
         code = row.text("code")
-        if len(code) != 5 or not code.isalnum():
-            raise SourceError(path, "code INSEE mal formé", line=row.line, column="code_insee",
-                              expected="5 caractères", found=code)
+        if not is_insee_code(code):
+            raise SourceError(
+                path,
+                "code INSEE mal formé",
+                line=row.line,
+                column="code_insee",
+                expected="5 caractères",
+                found=code,
+            )
         lat = row.number("lat", required=False, minimum=-90, maximum=90)
         lon = row.number("lon", required=False, minimum=-180, maximum=180)
         if (lat is None) != (lon is None):
             missing = "latitude" if lat is None else "longitude"
-            raise SourceError(path, "coordonnée incomplète", line=row.line, column=missing,
-                              expected="latitude et longitude toutes deux renseignées")
+            raise SourceError(
+                path,
+                "coordonnée incomplète",
+                line=row.line,
+                column=missing,
+                expected="latitude et longitude toutes deux renseignées",
+            )
         yield CommunePoint(row.line, code, lon, lat)

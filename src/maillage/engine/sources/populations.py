@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .errors import SourceError
 from .tabular import read_delimited
-from .text import normalise_header, open_text
+from .text import is_insee_code, normalise_header, open_text
 
 # The municipal arrondissements of the three PLM cities, by parent commune.
 PLM_ARRONDISSEMENTS = {
@@ -24,8 +24,9 @@ PLM_ARRONDISSEMENTS = {
     "69123": tuple(f"6938{n}" for n in range(1, 10)),
     "13055": tuple(f"132{n:02d}" for n in range(1, 17)),
 }
-PARENT_OF_ARRONDISSEMENT = {arm: parent for parent, arms in PLM_ARRONDISSEMENTS.items()
-                            for arm in arms}
+PARENT_OF_ARRONDISSEMENT = {
+    arm: parent for parent, arms in PLM_ARRONDISSEMENTS.items() for arm in arms
+}
 
 AGE_BANDS = ("0014", "1529", "3044", "4559", "6074", "7589", "90P")
 
@@ -43,8 +44,7 @@ def read_legal_populations(path: Path) -> Iterator[LegalPopulation]:
     totals: dict[str, int] = {}
     rows = read_delimited(
         path,
-        required={"CODDEP": ("CODDEP",), "CODCOM": ("CODCOM",), "COM": ("COM",),
-                  "PMUN": ("PMUN",)},
+        required={"CODDEP": ("CODDEP",), "CODCOM": ("CODCOM",), "COM": ("COM",), "PMUN": ("PMUN",)},
         delimiters=(";", ","),
         encodings=("utf-8", "cp1252"),
         description="de donnees_communes.csv",
@@ -52,9 +52,15 @@ def read_legal_populations(path: Path) -> Iterator[LegalPopulation]:
     for row in rows:
         departement, commune = row.text("CODDEP"), row.text("CODCOM")
         code = departement + commune
-        if len(code) != 5:
-            raise SourceError(path, "code commune mal formé (CODDEP + CODCOM)", line=row.line,
-                              column="CODCOM", expected="5 caractères au total", found=code)
+        if not is_insee_code(code):
+            raise SourceError(
+                path,
+                "code commune mal formé (CODDEP + CODCOM)",
+                line=row.line,
+                column="CODCOM",
+                expected="5 caractères au total",
+                found=code,
+            )
         population = row.number("PMUN", kind=int, minimum=0)
         parent = PARENT_OF_ARRONDISSEMENT.get(code)
         if parent:
@@ -79,9 +85,14 @@ def detect_year_prefix(path: Path) -> tuple[str, int]:
         header = handle.readline()
     match = re.search(r"(?:^|[;,])\s*\"?P(\d{2})_POP\"?\s*(?:[;,]|$)", header.strip())
     if not match:
-        raise SourceError(path, "millésime introuvable dans l'en-tête", line=1,
-                          column="PAA_POP", expected="une colonne P21_POP, P22_POP…",
-                          found=header.strip()[:80])
+        raise SourceError(
+            path,
+            "millésime introuvable dans l'en-tête",
+            line=1,
+            column="PAA_POP",
+            expected="une colonne P21_POP, P22_POP…",
+            found=header.strip()[:80],
+        )
     return f"P{match.group(1)}", 2000 + int(match.group(1))
 
 
@@ -98,13 +109,23 @@ def read_age_populations(path: Path) -> tuple[int, Iterator[AgePopulation]]:
     def rows() -> Iterator[AgePopulation]:
         seen: set[str] = set()
         sums: dict[str, list[float]] = {}
-        for row in read_delimited(path, required, delimiters=(";", ","),
-                                  encodings=("utf-8", "cp1252"),
-                                  description="de base-cc-evol-struct-pop"):
+        for row in read_delimited(
+            path,
+            required,
+            delimiters=(";", ","),
+            encodings=("utf-8", "cp1252"),
+            description="de base-cc-evol-struct-pop",
+        ):
             code = row.text("CODGEO")
-            if len(code) != 5:
-                raise SourceError(path, "code commune mal formé", line=row.line,
-                                  column="CODGEO", expected="5 caractères", found=code)
+            if not is_insee_code(code):
+                raise SourceError(
+                    path,
+                    "code commune mal formé",
+                    line=row.line,
+                    column="CODGEO",
+                    expected="5 caractères",
+                    found=code,
+                )
             total = row.number("POP", minimum=0)
             bands = {band: row.number(band, minimum=0) for band in AGE_BANDS}
             seen.add(code)
@@ -117,7 +138,9 @@ def read_age_populations(path: Path) -> tuple[int, Iterator[AgePopulation]]:
             yield AgePopulation(row.line, code, total, bands)
         for parent, acc in sums.items():
             if parent not in seen:
-                yield AgePopulation(None, parent, acc[0], dict(zip(AGE_BANDS, acc[1:], strict=True)))
+                yield AgePopulation(
+                    None, parent, acc[0], dict(zip(AGE_BANDS, acc[1:], strict=True))
+                )
 
     return year, rows()
 

@@ -26,30 +26,62 @@ class Row:
         value = self.values.get(key, "").strip()
         if not value:
             if required:
-                raise SourceError(self.path, "valeur manquante", line=self.line, column=key,
-                                  expected="une valeur non vide")
+                raise SourceError(
+                    self.path,
+                    "valeur manquante",
+                    line=self.line,
+                    column=key,
+                    expected="une valeur non vide",
+                )
             return None
         return value
 
-    def number(self, key: str, *, kind: type = float, required: bool = True,
-               minimum: float | None = None, maximum: float | None = None):
+    def number(
+        self,
+        key: str,
+        *,
+        kind: type = float,
+        required: bool = True,
+        minimum: float | None = None,
+        maximum: float | None = None,
+    ):
         raw = self.text(key, required=required)
         if raw is None:
             return None
         cleaned = raw.replace("\u202f", "").replace(" ", "").replace(",", ".")
         try:
-            value = kind(float(cleaned)) if kind is int and cleaned.endswith(".0") else kind(cleaned)
+            value = (
+                kind(float(cleaned)) if kind is int and cleaned.endswith(".0") else kind(cleaned)
+            )
         except ValueError:
             expected = "un nombre entier" if kind is int else "un nombre"
-            raise SourceError(self.path, "nombre illisible", line=self.line, column=key,
-                              expected=expected, found=raw) from None
+            raise SourceError(
+                self.path,
+                "nombre illisible",
+                line=self.line,
+                column=key,
+                expected=expected,
+                found=raw,
+            ) from None
         if value != value:  # NaN
-            raise SourceError(self.path, "nombre illisible", line=self.line, column=key,
-                              expected="un nombre", found=raw)
+            raise SourceError(
+                self.path,
+                "nombre illisible",
+                line=self.line,
+                column=key,
+                expected="un nombre",
+                found=raw,
+            )
         if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
             bounds = f"entre {minimum} et {maximum}" if maximum is not None else f"≥ {minimum}"
-            raise SourceError(self.path, "valeur hors limites", line=self.line, column=key,
-                              expected=f"un nombre {bounds}", found=raw)
+            raise SourceError(
+                self.path,
+                "valeur hors limites",
+                line=self.line,
+                column=key,
+                expected=f"un nombre {bounds}",
+                found=raw,
+            )
         return value
 
 
@@ -77,9 +109,13 @@ def read_delimited(
             raise SourceError(path, "fichier vide", line=1, expected="une ligne d'en-tête")
         delimiter = max(delimiters, key=header_line.count)
         if header_line.count(delimiter) == 0 and len(required) > 1:
-            raise SourceError(path, "séparateur de colonnes non reconnu", line=1,
-                              expected=" ou ".join(repr(d) for d in delimiters),
-                              found=header_line.strip())
+            raise SourceError(
+                path,
+                "séparateur de colonnes non reconnu",
+                line=1,
+                expected=" ou ".join(repr(d) for d in delimiters),
+                found=header_line.strip(),
+            )
         header = next(csv.reader([header_line], delimiter=delimiter))
         positions = {normalise_header(name): index for index, name in enumerate(header)}
         columns: dict[str, int] = {}
@@ -91,9 +127,14 @@ def read_delimited(
             else:
                 if key in required:
                     what = f" {description}" if description else ""
-                    raise SourceError(path, f"colonne obligatoire absente de l'en-tête{what}",
-                                      line=1, column=names[0],
-                                      expected=" ou ".join(names), found=header_line.strip())
+                    raise SourceError(
+                        path,
+                        f"colonne obligatoire absente de l'en-tête{what}",
+                        line=1,
+                        column=names[0],
+                        expected=" ou ".join(names),
+                        found=header_line.strip(),
+                    )
         width = len(header)
         reader = csv.reader(handle, delimiter=delimiter)
         line = 1
@@ -103,15 +144,23 @@ def read_delimited(
             except StopIteration:
                 return
             except UnicodeDecodeError as error:
-                raise SourceError(path, "caractère illisible dans l'encodage du fichier",
-                                  line=line + 1, expected=handle.encoding) from error
+                raise SourceError(
+                    path,
+                    "caractère illisible dans l'encodage du fichier",
+                    line=line + 1,
+                    expected=handle.encoding,
+                ) from error
             except csv.Error as error:
                 raise SourceError(path, f"ligne CSV mal formée ({error})", line=line + 1) from error
             line = reader.line_num + 1
             if not fields or all(not f.strip() for f in fields):
                 continue
             if len(fields) != width:
-                raise SourceError(path, "nombre de colonnes incorrect (ligne tronquée ?)",
-                                  line=line, expected=f"{width} colonnes",
-                                  found=f"{len(fields)} colonnes")
+                raise SourceError(
+                    path,
+                    "nombre de colonnes incorrect (ligne tronquée ?)",
+                    line=line,
+                    expected=f"{width} colonnes",
+                    found=f"{len(fields)} colonnes",
+                )
             yield Row(path, line, {key: fields[index] for key, index in columns.items()})

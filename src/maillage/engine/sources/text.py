@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -66,3 +67,11 @@ def iter_lines(path: Path, handle: io.TextIOBase) -> Iterator[tuple[int, str]]:
             return
         number += 1
         yield number, line.rstrip("\r\n")
+
+
+_INSEE_CODE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
+
+
+def is_insee_code(code: str) -> bool:
+    """Five digits, or 2A / 2B followed by three digits (Corsica)."""
+    return bool(_INSEE_CODE.match(code))

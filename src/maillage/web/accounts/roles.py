@@ -42,3 +42,10 @@ def can_see_departement(user, departement_code: str) -> bool:
     if Role.AGENT_CPAM in roles:
         return user.departements.filter(code=departement_code).exists()
     return False
+
+
+def role_group(role: Role):
+    """The group of ``role`` (created by migration 0002; recreated if a flush removed it)."""
+    from django.contrib.auth.models import Group
+
+    return Group.objects.get_or_create(name=role.value)[0]

@@ -3,7 +3,10 @@ from django.urls import path
 
 app_name = "accounts"
 urlpatterns = [
-    path("connexion/", auth_views.LoginView.as_view(template_name="accounts/login.html"),
-         name="login"),
+    path(
+        "connexion/",
+        auth_views.LoginView.as_view(template_name="accounts/login.html"),
+        name="login",
+    ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
 ]

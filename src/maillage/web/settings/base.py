@@ -76,8 +76,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -102,7 +104,10 @@ USE_THOUSAND_SEPARATOR = True
 STATIC_URL = "/static/"
 # django-leaflet's bundled Leaflet is served from the package's static folder. The app itself is
 # not installed: its admin module needs GDAL, which this project does without.
-STATICFILES_DIRS = [Path(importlib.util.find_spec("leaflet").origin).parent / "static"]
+STATICFILES_DIRS = [
+    PACKAGE_DIR / "static",
+    Path(importlib.util.find_spec("leaflet").origin).parent / "static",
+]
 STATIC_ROOT = DATA_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

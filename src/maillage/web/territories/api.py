@@ -26,15 +26,25 @@ class CommuneListItem(Schema):
     population: int | None
 
 
-@router.get("/communes/{code}", response=CommuneOut, summary="Fiche d'une commune",
-            description="Données publiques du référentiel : code INSEE, rattachements, "
-                        "population légale et son millésime, centre [lon, lat].")
+@router.get(
+    "/communes/{code}",
+    response=CommuneOut,
+    summary="Fiche d'une commune",
+    description="Données publiques du référentiel : code INSEE, rattachements, "
+    "population légale et son millésime, centre [lon, lat].",
+)
 def get_commune(request, code: str):
     return services.commune_summary(get_object_or_404(Commune, code=code))
 
 
-@router.get("/communes", response=list[CommuneListItem], summary="Recherche de communes",
-            description="Par nom, code INSEE ou code postal (20 résultats au plus).")
+@router.get(
+    "/communes",
+    response=list[CommuneListItem],
+    summary="Recherche de communes",
+    description="Par nom, code INSEE ou code postal (20 résultats au plus).",
+)
 def list_communes(request, q: str):
-    return [{"code": c.code, "nom": c.nom, "departement": c.departement_id,
-             "population": c.population} for c in services.search_communes(q)]
+    return [
+        {"code": c.code, "nom": c.nom, "departement": c.departement_id, "population": c.population}
+        for c in services.search_communes(q)
+    ]

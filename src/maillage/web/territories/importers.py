@@ -22,9 +22,14 @@ def _tick(progress: Progress | None, items: Iterable):
         yield item
 
 
-def import_etalab(directory: Path, *, dry_run: bool = False, departement: str | None = None,
-                  population_year: int = DEFAULT_ETALAB_POPULATION_YEAR,
-                  progress: Progress | None = None) -> ImportReport:
+def import_etalab(
+    directory: Path,
+    *,
+    dry_run: bool = False,
+    departement: str | None = None,
+    population_year: int = DEFAULT_ETALAB_POPULATION_YEAR,
+    progress: Progress | None = None,
+) -> ImportReport:
     paths = etalab.check_directory(Path(directory))
     regions = list(etalab.read_regions(paths["regions"]))
     departements = list(etalab.read_departements(paths["departements"]))
@@ -33,9 +38,12 @@ def import_etalab(directory: Path, *, dry_run: bool = False, departement: str | 
     if departement:
         communes = [c for c in communes if c.departement == departement]
         if not communes:
-            raise etalab.SourceError(paths["communes"], "aucune commune pour ce département",
-                                     expected="un code de département existant",
-                                     found=departement)
+            raise etalab.SourceError(
+                paths["communes"],
+                "aucune commune pour ce département",
+                expected="un code de département existant",
+                found=departement,
+            )
 
     epci_of: dict[str, str] = {}
     for epci in epcis:
@@ -66,22 +74,38 @@ def import_etalab(directory: Path, *, dry_run: bool = False, departement: str | 
         # A delegated commune often keeps the code of the new commune (its chef-lieu): that
         # code already stands for the current commune.
         if commune.type in ("COMD", "COMA") and commune.code not in rows:
-            rows[commune.code] = _merged(commune.code, commune.nom, commune.type, commune.parent,
-                                         commune)
+            rows[commune.code] = _merged(
+                commune.code, commune.nom, commune.type, commune.parent, commune
+            )
     for commune in communes:
         for old in commune.anciens_codes:
             if old not in rows:
-                rows[old] = _merged(old, f"Ancienne commune ({commune.nom})", "ANC", commune.code,
-                                    commune)
+                rows[old] = _merged(
+                    old, f"Ancienne commune ({commune.nom})", "ANC", commune.code, commune
+                )
 
     report = ImportReport(f"Import du découpage administratif ({Path(directory)})", dry_run)
     with atomic_import(report):
         sync(Region, {r.code: {"nom": r.nom} for r in regions}, report, label="régions")
-        sync(Departement, {d.code: {"nom": d.nom, "region_id": d.region,
-                                    "chef_lieu": d.chef_lieu or ""} for d in departements},
-             report, label="départements")
-        sync(Epci, {e.siren: {"nom": e.nom, "nature": e.nature} for e in epcis
-                    if not departement or e.siren in kept_epcis}, report, label="EPCI")
+        sync(
+            Departement,
+            {
+                d.code: {"nom": d.nom, "region_id": d.region, "chef_lieu": d.chef_lieu or ""}
+                for d in departements
+            },
+            report,
+            label="départements",
+        )
+        sync(
+            Epci,
+            {
+                e.siren: {"nom": e.nom, "nature": e.nature}
+                for e in epcis
+                if not departement or e.siren in kept_epcis
+            },
+            report,
+            label="EPCI",
+        )
         sync(Commune, rows, report, label="communes")
     return report
 
@@ -102,8 +126,9 @@ def _merged(code: str, nom: str, nature: str, parent: str | None, source) -> dic
     }
 
 
-def import_cog(path: Path, *, dry_run: bool = False, progress: Progress | None = None
-               ) -> ImportReport:
+def import_cog(
+    path: Path, *, dry_run: bool = False, progress: Progress | None = None
+) -> ImportReport:
     records = list(_tick(progress, cog.read_cog_communes(Path(path))))
     report = ImportReport(f"Import du COG ({path})", dry_run)
     known_departements = set(Departement.objects.values_list("code", flat=True))
@@ -114,32 +139,45 @@ def import_cog(path: Path, *, dry_run: bool = False, progress: Progress | None =
         if record.type in ("COMD", "COMA") and record.code in current:
             continue
         merged = record.type in ("COMD", "COMA")
-        rows.setdefault(record.code, {
-            "nom": record.nom,
-            "nature": record.type,
-            "statut": Commune.Statut.FUSIONNEE if merged else Commune.Statut.ACTUELLE,
-            "commune_parente_id": record.parent if record.type == "ARM" else None,
-            "fusionnee_dans_id": record.parent if merged else None,
-            "departement_id": record.departement if record.departement in known_departements
-            else None,
-            "region_id": record.region if record.region in known_regions else None,
-        })
-    unknown_deps = sorted({r.departement for r in records
-                           if r.departement and r.departement not in known_departements})
+        rows.setdefault(
+            record.code,
+            {
+                "nom": record.nom,
+                "nature": record.type,
+                "statut": Commune.Statut.FUSIONNEE if merged else Commune.Statut.ACTUELLE,
+                "commune_parente_id": record.parent if record.type == "ARM" else None,
+                "fusionnee_dans_id": record.parent if merged else None,
+                "departement_id": record.departement
+                if record.departement in known_departements
+                else None,
+                "region_id": record.region if record.region in known_regions else None,
+            },
+        )
+    unknown_deps = sorted(
+        {
+            r.departement
+            for r in records
+            if r.departement and r.departement not in known_departements
+        }
+    )
     if unknown_deps:
-        report.warn("départements absents du référentiel (importez d'abord le découpage "
-                    f"administratif) : {examples(unknown_deps)}")
+        report.warn(
+            "départements absents du référentiel (importez d'abord le découpage "
+            f"administratif) : {examples(unknown_deps)}"
+        )
     with atomic_import(report):
         # Parents first so that arrondissements and merged communes can point at them.
         sync(Commune, rows, report, label="communes")
     return report
 
 
-def import_legal_populations(path: Path, year: int, *, dry_run: bool = False,
-                             progress: Progress | None = None) -> ImportReport:
+def import_legal_populations(
+    path: Path, year: int, *, dry_run: bool = False, progress: Progress | None = None
+) -> ImportReport:
     records = list(_tick(progress, populations.read_legal_populations(Path(path))))
-    rows = {r.code: {"population": r.population_municipale, "population_annee": year}
-            for r in records}
+    rows = {
+        r.code: {"population": r.population_municipale, "population_annee": year} for r in records
+    }
     report = ImportReport(f"Import des populations légales {year} ({path})", dry_run)
     with atomic_import(report):
         missing = sync(Commune, rows, report, label="communes", create=False)
@@ -148,13 +186,13 @@ def import_legal_populations(path: Path, year: int, *, dry_run: bool = False,
     return report
 
 
-def import_age_populations(path: Path, *, dry_run: bool = False,
-                           progress: Progress | None = None) -> ImportReport:
+def import_age_populations(
+    path: Path, *, dry_run: bool = False, progress: Progress | None = None
+) -> ImportReport:
     year, records = populations.read_age_populations(Path(path))
     rows = {}
     for record in _tick(progress, records):
-        values = {AGE_BAND_FIELDS[band][0]: round(value, 4)
-                  for band, value in record.bands.items()}
+        values = {AGE_BAND_FIELDS[band][0]: round(value, 4) for band, value in record.bands.items()}
         values["pop_ages_annee"] = year
         rows[record.code] = values
     report = ImportReport(f"Import des populations par âge {year} ({path})", dry_run)
@@ -165,14 +203,17 @@ def import_age_populations(path: Path, *, dry_run: bool = False,
     return report
 
 
-def import_points(path: Path, *, dry_run: bool = False, progress: Progress | None = None
-                  ) -> ImportReport:
+def import_points(
+    path: Path, *, dry_run: bool = False, progress: Progress | None = None
+) -> ImportReport:
     records = list(_tick(progress, points.read_points(Path(path))))
     report = ImportReport(f"Import des centres des communes ({path})", dry_run)
     without = [r.code for r in records if r.lon is None]
-    rows = {r.code: {"centre_lon": r.lon, "centre_lat": r.lat} for r in records
-            if r.lon is not None}
+    rows = {
+        r.code: {"centre_lon": r.lon, "centre_lat": r.lat} for r in records if r.lon is not None
+    }
     _add_plm_centres(rows)
+    _add_merged_centres(rows)
     with atomic_import(report):
         missing = sync(Commune, rows, report, label="communes", create=False)
     if without:
@@ -188,8 +229,9 @@ def _add_plm_centres(rows: dict[str, dict]) -> None:
     Files of points often list only the arrondissements (no 75056 / 69123 / 13055 row).
     """
     weights = dict(
-        Commune.objects.filter(code__in=populations.PARENT_OF_ARRONDISSEMENT)
-        .values_list("code", "population")
+        Commune.objects.filter(code__in=populations.PARENT_OF_ARRONDISSEMENT).values_list(
+            "code", "population"
+        )
     )
     for parent, arrondissements in populations.PLM_ARRONDISSEMENTS.items():
         if parent in rows:
@@ -204,8 +246,25 @@ def _add_plm_centres(rows: dict[str, dict]) -> None:
         }
 
 
-def import_geojson(paths: Sequence[Path], *, dry_run: bool = False,
-                   progress: Progress | None = None) -> ImportReport:
+def _add_merged_centres(rows: dict[str, dict]) -> None:
+    """A commune created by a merger after the file's vintage gets the mean of the points of
+    the communes it absorbed (they are in the file under their old codes)."""
+    absorbed: dict[str, list[dict]] = {}
+    for old, new in Commune.objects.filter(
+        statut=Commune.Statut.FUSIONNEE, fusionnee_dans__isnull=False
+    ).values_list("code", "fusionnee_dans"):
+        if old in rows and new not in rows:
+            absorbed.setdefault(new, []).append(rows[old])
+    for new, parts in absorbed.items():
+        rows[new] = {
+            "centre_lon": round(sum(p["centre_lon"] for p in parts) / len(parts), 6),
+            "centre_lat": round(sum(p["centre_lat"] for p in parts) / len(parts), 6),
+        }
+
+
+def import_geojson(
+    paths: Sequence[Path], *, dry_run: bool = False, progress: Progress | None = None
+) -> ImportReport:
     shapes = []
     for path in paths:
         shapes.extend(_tick(progress, geojson.read_commune_shapes(Path(path))))
@@ -223,16 +282,22 @@ def import_geojson(paths: Sequence[Path], *, dry_run: bool = False,
                 "bbox_max_lat": outline.bbox[3],
             }
         elif shape.centre is not None:
-            centres_only[shape.code] = {"centre_lon": shape.centre[0],
-                                        "centre_lat": shape.centre[1]}
+            centres_only[shape.code] = {
+                "centre_lon": shape.centre[0],
+                "centre_lat": shape.centre[1],
+            }
     # An outline gives a centre only to communes that have none yet (points files are better).
     without_centre = set(
-        Commune.objects.filter(code__in=list(rows), centre_lon__isnull=True)
-        .values_list("code", flat=True)
+        Commune.objects.filter(code__in=list(rows), centre_lon__isnull=True).values_list(
+            "code", flat=True
+        )
     )
     for shape in shapes:
-        if shape.outline is not None and shape.code in without_centre \
-                and shape.code not in centres_only:
+        if (
+            shape.outline is not None
+            and shape.code in without_centre
+            and shape.code not in centres_only
+        ):
             rows[shape.code]["centre_lon"] = round(shape.outline.centroid[0], 6)
             rows[shape.code]["centre_lat"] = round(shape.outline.centroid[1], 6)
     for code, values in centres_only.items():
@@ -242,6 +307,8 @@ def import_geojson(paths: Sequence[Path], *, dry_run: bool = False,
     with atomic_import(report):
         missing = sync(Commune, rows, report, label="communes", create=False)
     if missing:
-        report.warn(f"{len(missing)} codes absents du référentiel ignorés (communes fusionnées "
-                    f"depuis le millésime du fichier ?) : {examples(missing)}")
+        report.warn(
+            f"{len(missing)} codes absents du référentiel ignorés (communes fusionnées "
+            f"depuis le millésime du fichier ?) : {examples(missing)}"
+        )
     return report

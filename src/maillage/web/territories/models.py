@@ -72,11 +72,19 @@ class Commune(models.Model):
     nature = models.CharField(max_length=4, choices=Nature.choices, default=Nature.COMMUNE)
     statut = models.CharField(max_length=10, choices=Statut.choices, default=Statut.ACTUELLE)
     commune_parente = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="arrondissements",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="arrondissements",
         help_text="Pour un arrondissement municipal : Paris, Lyon ou Marseille.",
     )
     fusionnee_dans = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="anciennes",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="anciennes",
         help_text="Pour une commune fusionnée : la commune actuelle qui l'a absorbée.",
     )
     departement = models.ForeignKey(
@@ -91,8 +99,9 @@ class Commune(models.Model):
     codes_postaux = models.JSONField(default=list, blank=True)
 
     population = models.PositiveIntegerField("population municipale", null=True, blank=True)
-    population_annee = models.PositiveSmallIntegerField("millésime de la population", null=True,
-                                                        blank=True)
+    population_annee = models.PositiveSmallIntegerField(
+        "millésime de la population", null=True, blank=True
+    )
     pop_0_14 = models.FloatField("0–14 ans", null=True, blank=True)
     pop_15_29 = models.FloatField("15–29 ans", null=True, blank=True)
     pop_30_44 = models.FloatField("30–44 ans", null=True, blank=True)

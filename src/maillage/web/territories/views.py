@@ -9,19 +9,29 @@ from .models import Commune, Departement
 def home(request):
     query = request.GET.get("q", "")
     results = services.search_communes(query) if query else []
-    stats = Commune.objects.filter(statut=Commune.Statut.ACTUELLE,
-                                   nature=Commune.Nature.COMMUNE).aggregate(
-        communes=Count("code"), population=Sum("population"))
+    stats = Commune.objects.filter(
+        statut=Commune.Statut.ACTUELLE, nature=Commune.Nature.COMMUNE
+    ).aggregate(communes=Count("code"), population=Sum("population"))
     departements = Departement.objects.annotate(nb=Count("communes")).filter(nb__gt=0)
-    return render(request, "territories/home.html", {
-        "query": query, "results": results, "stats": stats, "departements": departements,
-    })
+    return render(
+        request,
+        "territories/home.html",
+        {
+            "query": query,
+            "results": results,
+            "stats": stats,
+            "departements": departements,
+        },
+    )
 
 
 def commune_detail(request, code: str):
     commune = get_object_or_404(
-        Commune.objects.select_related("departement", "region", "epci", "commune_parente",
-                                       "fusionnee_dans"), code=code)
+        Commune.objects.select_related(
+            "departement", "region", "epci", "commune_parente", "fusionnee_dans"
+        ),
+        code=code,
+    )
     if commune.statut == Commune.Statut.FUSIONNEE and commune.fusionnee_dans is None:
         raise Http404
     neighbours = services.neighbours(commune)
@@ -30,32 +40,54 @@ def commune_detail(request, code: str):
     bands = commune.age_bands()
     known = [v for _, v in bands if v is not None]
     total_ages = sum(known) if len(known) == len(bands) else None
-    return render(request, "territories/commune.html", {
-        "commune": commune,
-        "neighbours": neighbours,
-        "map_data": {"type": "FeatureCollection", "features": features,
-                     "centre": list(commune.centre) if commune.centre else None},
-        "age_bands": [(label, value, (value / total_ages * 100) if total_ages else None)
-                      for label, value in bands],
-        "arrondissements": commune.arrondissements.order_by("code").defer("contour"),
-    })
+    return render(
+        request,
+        "territories/commune.html",
+        {
+            "commune": commune,
+            "neighbours": neighbours,
+            "map_data": {
+                "type": "FeatureCollection",
+                "features": features,
+                "centre": list(commune.centre) if commune.centre else None,
+            },
+            "age_bands": [
+                (label, value, (value / total_ages * 100) if total_ages else None)
+                for label, value in bands
+            ],
+            "arrondissements": commune.arrondissements.order_by("code").defer("contour"),
+        },
+    )
 
 
 def departement_detail(request, code: str):
     departement = get_object_or_404(Departement.objects.select_related("region"), code=code)
-    communes = (departement.communes.filter(statut=Commune.Statut.ACTUELLE)
-                .exclude(nature=Commune.Nature.ARRONDISSEMENT).defer("contour")
-                .order_by("-population", "nom"))
+    communes = (
+        departement.communes.filter(statut=Commune.Statut.ACTUELLE)
+        .exclude(nature=Commune.Nature.ARRONDISSEMENT)
+        .defer("contour")
+        .order_by("-population", "nom")
+    )
     totals = communes.aggregate(population=Sum("population"), nb=Count("code"))
-    return render(request, "territories/departement.html", {
-        "departement": departement, "communes": communes, "totals": totals,
-    })
+    return render(
+        request,
+        "territories/departement.html",
+        {
+            "departement": departement,
+            "communes": communes,
+            "totals": totals,
+        },
+    )
 
 
 def _feature(commune: Commune, role: str) -> dict:
     return {
         "type": "Feature",
         "geometry": commune.contour,
-        "properties": {"code": commune.code, "nom": commune.nom, "role": role,
-                       "population": commune.population},
+        "properties": {
+            "code": commune.code,
+            "nom": commune.nom,
+            "role": role,
+            "population": commune.population,
+        },
     }

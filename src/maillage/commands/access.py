@@ -1,0 +1,299 @@
+"""``maillage access``: accessibility (APL, E2SFCA) computed from plain files, no database."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+import numpy as np
+import pandas as pd
+
+from maillage.engine.accessibility import decay as decays
+from maillage.engine.accessibility import demand as demands
+from maillage.engine.accessibility import fca, parameters, traveltimes
+from maillage.engine.accessibility.parameters import ParameterError
+from maillage.engine.sources.errors import SourceError
+
+
+@click.group(name="access", help="Accessibilité potentielle localisée (APL) et variantes 2SFCA.")
+def group() -> None:
+    """Accessibility commands."""
+
+
+def _fail(error: Exception) -> click.ClickException:
+    return click.ClickException(str(error))
+
+
+def _read_population(path: Path, profile_path: Path | None) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and (standardised) demand from ``code,population`` or age bands + profile."""
+    if profile_path is None:
+        frame, first = traveltimes.read_columns(
+            path, ("code", "population"), {"code_insee": "code"}
+        )
+        codes = traveltimes.code_column(path, frame, "code", first)
+        demand = traveltimes.number_column(
+            path, frame, "population", first, minimum=0, expected="un effectif positif"
+        )
+    else:
+        profile, pfirst = traveltimes.read_columns(profile_path, ("tranche", "consommation"))
+        bands = traveltimes.code_column(profile_path, profile, "tranche", pfirst).tolist()
+        consumption = traveltimes.number_column(
+            profile_path,
+            profile,
+            "consommation",
+            pfirst,
+            minimum=0,
+            expected="une consommation positive",
+        )
+        frame, first = traveltimes.read_columns(path, ("code", *bands), {"code_insee": "code"})
+        codes = traveltimes.code_column(path, frame, "code", first)
+        by_age = np.column_stack(
+            [
+                traveltimes.number_column(
+                    path, frame, band, first, minimum=0, expected="un effectif"
+                )
+                for band in bands
+            ]
+        )
+        try:
+            demand = demands.standardised_demand(by_age, consumption)
+        except ValueError as exc:
+            raise SourceError(profile_path, str(exc)) from exc
+    repeated = pd.Index(codes).duplicated()
+    if repeated.any():
+        k = int(np.flatnonzero(repeated)[0])
+        raise SourceError(path, "code répété", line=k + first, column="code", found=codes[k])
+    return codes, demand
+
+
+def _read_supply(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and supply from ``code,offre``; lines with the same code are summed."""
+    frame, first = traveltimes.read_columns(path, ("code", "offre"), {"code_insee": "code"})
+    codes = traveltimes.code_column(path, frame, "code", first)
+    supply = traveltimes.number_column(path, frame, "offre", first, minimum=0, expected="une offre")
+    summed = pd.Series(supply).groupby(codes, sort=False).sum()
+    return summed.index.to_numpy(dtype=object), summed.to_numpy(dtype=np.float64)
+
+
+@group.command("apl")
+@click.option(
+    "--supply",
+    "supply_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Offre par commune : CSV « code,offre » (actes par an, ou ETP avec --unite-offre etp). "
+    "Les lignes d'un même code sont additionnées.",
+)
+@click.option(
+    "--population",
+    "population_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Population par commune : CSV « code,population », ou « code » et une colonne par "
+    "tranche d'âge avec --profil.",
+)
+@click.option(
+    "--profil",
+    "profile_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Profil de consommation par tranche d'âge : CSV « tranche,consommation » ; la "
+    "population est alors standardisée (référence : l'ensemble des communes du fichier).",
+)
+@click.option(
+    "--travel-times",
+    "travel_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Temps de trajet : CSV ou Parquet « origine,destination,minutes ». Les couples "
+    "absents sont hors de portée ; t_ii = 0 est ajouté s'il manque.",
+)
+@click.option(
+    "--crow-fly",
+    "points_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Approximation à vol d'oiseau depuis les centroïdes : CSV « code,latitude,longitude » "
+    "(ou code_insee). Approximation, pas un temps routier.",
+)
+@click.option(
+    "--weights",
+    "weights_text",
+    default=None,
+    help="Paliers « borne:poids » en minutes, bornes incluses (t <= borne), par exemple "
+    "« 10:1,15:0.6667,20:0.3333 ». Défaut : paramètre daté apl.decay.steps.",
+)
+@click.option(
+    "--unite-offre",
+    "supply_unit",
+    type=click.Choice(["actes", "etp"]),
+    default="actes",
+    show_default=True,
+    help="Unité de la colonne offre ; etp est converti en actes (paramètre "
+    "apl.supply.acts_per_fte, ou --actes-par-etp).",
+)
+@click.option(
+    "--actes-par-etp",
+    "acts_per_fte",
+    type=float,
+    default=None,
+    help="Actes par an pour un ETP (défaut : paramètre daté, 5 400).",
+)
+@click.option(
+    "--date",
+    "on",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Date des paramètres méthodologiques (AAAA-MM-JJ, défaut : aujourd'hui).",
+)
+@click.option(
+    "--backend",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="local : calcul en mémoire ; dask : calcul réparti sur un cluster Dask.",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    help="Adresse du planificateur Dask (tcp://hôte:8786) ; sans elle, un cluster "
+    "local de 2 workers est démarré.",
+)
+@click.option(
+    "--output",
+    "output_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Fichier CSV « code,apl » (défaut : sortie standard).",
+)
+def apl_command(
+    supply_path,
+    population_path,
+    profile_path,
+    travel_path,
+    points_path,
+    weights_text,
+    supply_unit,
+    acts_per_fte,
+    on,
+    backend,
+    scheduler,
+    output_path,
+):
+    """Calcule l'APL (E2SFCA, mêmes poids aux deux étapes) de chaque commune.
+
+    Résultat en actes par an et par habitant (standardisé si --profil), 0 pour une commune
+    sans offre à portée.
+    """
+    if (travel_path is None) == (points_path is None):
+        raise click.UsageError("indiquez soit --travel-times, soit --crow-fly (un seul des deux)")
+    on = on.date() if on else dt.date.today()
+    try:
+        decay = decays.parse_bands(weights_text) if weights_text else decays.apl_decay(on)
+        codes, demand = _read_population(population_path, profile_path)
+        supply_codes, supply_values = _read_supply(supply_path)
+        if supply_unit == "etp":
+            supply_values = demands.acts_from_fte(supply_values, acts_per_fte, on)
+        extra = pd.Index(supply_codes).difference(pd.Index(codes))
+        if len(extra):
+            click.echo(
+                f"Attention : {len(extra)} code(s) de l'offre absents du fichier de population "
+                f"(par exemple {extra[0]}) : comptés avec une population nulle.",
+                err=True,
+            )
+        universe = np.concatenate([codes, np.asarray(extra, dtype=object)])
+        n = universe.size
+        supply = np.zeros(n)
+        supply[pd.Index(universe).get_indexer(supply_codes)] = supply_values
+        demand_all = np.concatenate([demand, np.zeros(len(extra))])
+        if travel_path is not None:
+            table = traveltimes.read_travel_times(travel_path)
+            origins, destinations, minutes, dropped = traveltimes.index_pairs(universe, table)
+            if dropped:
+                click.echo(
+                    f"{dropped} couple(s) de {travel_path} hors des communes étudiées ignorés.",
+                    err=True,
+                )
+        else:
+            point_codes, lat, lon, missing = traveltimes.read_points(points_path, True)
+            if missing:
+                click.echo(
+                    f"Attention : {len(missing)} commune(s) sans coordonnées dans {points_path} "
+                    f"(lignes {', '.join(map(str, missing[:10]))}) : sans voisines.",
+                    err=True,
+                )
+            position = pd.Index(universe).get_indexer(point_codes)
+            known = position >= 0
+            o, d, minutes = traveltimes.crow_fly_times(
+                lat[known], lon[known], decays.max_minutes_of(decay), on=on
+            )
+            origins, destinations = position[known][o], position[known][d]
+        origins, destinations, minutes = traveltimes.add_self_pairs(
+            origins, destinations, minutes, n
+        )
+        weights = fca.weight_matrix(origins, destinations, minutes, decay, shape=(n, n))
+        result = _run(weights, demand_all, supply, backend, scheduler)
+    except (SourceError, ParameterError, ValueError) as exc:
+        raise _fail(exc) from exc
+    _write(codes, result[: codes.size], output_path)
+
+
+def _run(weights, demand, supply, backend, scheduler):
+    if backend == "local":
+        return fca.e2sfca(weights, demand, supply)
+    if scheduler:
+        return fca.e2sfca(weights, demand, supply, backend="dask", client=scheduler)
+    from distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        return fca.e2sfca(weights, demand, supply, backend="dask", client=client)
+
+
+def _write(codes, values, output_path: Path | None) -> None:
+    if output_path is None:
+        handle = sys.stdout
+        _write_rows(handle, codes, values)
+        return
+    temporary = output_path.with_name(output_path.name + ".tmp")
+    with temporary.open("w", encoding="utf-8", newline="") as handle:
+        _write_rows(handle, codes, values)
+    temporary.replace(output_path)  # atomic: never a half-written result file
+    click.echo(f"{codes.size} communes écrites dans {output_path}", err=True)
+
+
+def _write_rows(handle, codes, values) -> None:
+    writer = csv.writer(handle, lineterminator="\n")
+    writer.writerow(["code", "apl"])
+    writer.writerows(zip(codes.tolist(), (repr(float(v)) for v in values), strict=True))
+
+
+@group.command("parametres")
+@click.option(
+    "--date",
+    "on",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Date d'effet (AAAA-MM-JJ, défaut : aujourd'hui).",
+)
+def parameters_command(on):
+    """Affiche les paramètres méthodologiques en vigueur, leur source et leur statut."""
+    on = on.date() if on else dt.date.today()
+    for name, parameter in parameters.load_parameters().items():
+        try:
+            value = parameter.at(on)
+        except ParameterError:
+            continue
+        status = "vérifié" if value.verified else "NON VÉRIFIÉ"
+        click.echo(
+            f"{name} = {value.value!r} [{parameter.unit}] ({status}, depuis "
+            f"{value.start.isoformat()})"
+        )
+        click.echo(
+            f"    source : {value.reference_title}"
+            + (f" <{value.reference_url}>" if value.reference_url else "")
+        )

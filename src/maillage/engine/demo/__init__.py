@@ -1,0 +1,1 @@
+"""Deterministic generators of the fictitious demo territory (no real data, works offline)."""

@@ -1,0 +1,78 @@
+"""Age standardisation of demand, supply from FTE, age cap."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from maillage.engine.accessibility import (
+    acts_from_fte,
+    eligible_by_age,
+    standardised_demand,
+    supply_by_commune,
+)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    population=arrays(
+        np.int64, st.tuples(st.integers(1, 20), st.just(4)), elements=st.integers(0, 100_000)
+    ),
+    consumption=arrays(np.float64, 4, elements=st.floats(0.1, 20)),
+)
+def test_standardised_demand_keeps_the_reference_total(population, consumption):
+    if population.sum() == 0:
+        return
+    demand = standardised_demand(population, consumption)
+    assert demand.sum() == pytest.approx(population.sum(), rel=1e-9)
+
+
+def test_standardised_demand_by_hand():
+    # Two bands, consumption 1 and 3; reference 100 + 100 → mean consumption 2.
+    demand = standardised_demand([[10, 0], [0, 10], [5, 5]], [1, 3], [100, 100])
+    np.testing.assert_allclose(demand, [5, 15, 10])
+
+
+def test_standardised_demand_rejects_bad_shapes():
+    with pytest.raises(ValueError, match="consumption"):
+        standardised_demand([[1, 2]], [1, 2, 3])
+    with pytest.raises(ValueError, match="population_by_age"):
+        standardised_demand([1, 2], [1, 2])
+    with pytest.raises(ValueError, match="moyenne nulle"):
+        standardised_demand([[1, 2]], [0, 0])
+
+
+def test_acts_from_fte_uses_the_dated_parameter():
+    np.testing.assert_allclose(acts_from_fte([1, 0.5]), [5400, 2700])
+    np.testing.assert_allclose(acts_from_fte([2], acts_per_fte=4000), [8000])
+    with pytest.raises(ValueError, match="fte"):
+        acts_from_fte([-1])
+
+
+def test_age_cap_inclusive_or_exclusive():
+    ages = np.array([40, 64.9, 65, 65.5, np.nan])
+    np.testing.assert_array_equal(
+        eligible_by_age(ages, 65, inclusive=True), [True, True, True, False, True]
+    )
+    np.testing.assert_array_equal(
+        eligible_by_age(ages, 65, inclusive=False), [True, True, False, False, True]
+    )
+    # Default: 65, inclusive (unverified reading, see parameters.yaml).
+    np.testing.assert_array_equal(eligible_by_age(ages), [True, True, True, False, True])
+    assert eligible_by_age([90], np.inf).all()
+
+
+def test_supply_by_commune_sums_eligible_activity():
+    supply = supply_by_commune(
+        [0, 0, 2, 2], [1000, 2000, 3000, 500], n_communes=3, ages=[50, 66, 65, 30]
+    )
+    np.testing.assert_allclose(supply, [1000, 0, 3500])
+    supply = supply_by_commune(
+        [0, 0, 2, 2], [1000, 2000, 3000, 500], 3, ages=[50, 66, 65, 30], inclusive=False
+    )
+    np.testing.assert_allclose(supply, [1000, 0, 500])
+    with pytest.raises(ValueError, match="commune_index"):
+        supply_by_commune([3], [1], 3)
