@@ -25,6 +25,16 @@ EXTRA_COMMANDS = (
     ("maillage.commands.demo", "demo"),
     ("maillage.commands.demo", "serve"),
 )
+# Modules of the web apps that add commands with ``register(main, import_group)``: imports go
+# under ``maillage import``, other commands at the top level.
+REGISTERING_MODULES = (
+    "maillage.commands.supply",
+    "maillage.commands.diagnostics",
+    "maillage.commands.zoning",
+    "maillage.commands.coordination",
+    "maillage.commands.outreach",
+    "maillage.commands.reporting",
+)
 
 
 def setup_django() -> None:
@@ -235,15 +245,22 @@ def manage(ctx):
     execute_from_command_line(["maillage manage", *ctx.args])
 
 
+def _optional_module(name: str):
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as error:
+        if error.name == name:
+            return None  # module of a feature not installed in this version
+        raise
+
+
 def _register_extra_commands() -> None:
     for module_name, attribute in EXTRA_COMMANDS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            if error.name == module_name:
-                continue  # optional module not written yet
-            raise
-        main.add_command(getattr(module, attribute))
+        main.add_command(getattr(importlib.import_module(module_name), attribute))
+    for module_name in REGISTERING_MODULES:
+        module = _optional_module(module_name)
+        if module is not None:
+            module.register(main, import_group)
 
 
 _register_extra_commands()

@@ -24,14 +24,14 @@ def demo(serve: bool, port: int) -> None:
     _django()
     from django.core.management import call_command
 
-    from maillage.web.demo import DEMO_PASSWORD, create_demo_accounts, load_demo_territory
+    from maillage.web.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 
     click.echo("Création ou mise à jour de la base…")
     call_command("migrate", interactive=False, verbosity=0)
-    report = load_demo_territory()
-    for line in report.lines():
-        click.echo(line)
-    accounts = create_demo_accounts()
+    for report in load_demo():
+        for line in report.lines():
+            click.echo(line)
+    accounts = DEMO_ACCOUNTS
     click.echo("")
     click.echo("Comptes de démonstration (mot de passe commun : " + DEMO_PASSWORD + ") :")
     for account in accounts:

@@ -1,8 +1,18 @@
-"""The JSON API (django-ninja): OpenAPI schema at /api/openapi.json, documentation at /api/docs."""
+"""The JSON API (django-ninja): OpenAPI schema at /api/openapi.json, documentation at /api/docs.
+
+Public referential data needs no account; endpoints with personal or contractual data declare
+``auth=`` with a role (see accounts/permissions.py) and are denied otherwise.
+"""
 
 from ninja import NinjaAPI
 
 from maillage import __version__
+from maillage.web.access.api import router as access_router
+from maillage.web.coordination.api import router as coordination_router
+from maillage.web.diagnostics.api import router as diagnostics_router
+from maillage.web.outreach.api import router as outreach_router
+from maillage.web.reporting.api import router as reporting_router
+from maillage.web.supply.api import router as supply_router
 from maillage.web.territories.api import router as territories_router
 
 api = NinjaAPI(
@@ -14,3 +24,9 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", territories_router)
+api.add_router("/offre", supply_router)
+api.add_router("/diagnostics", diagnostics_router)
+api.add_router("/accessibilite", access_router)
+api.add_router("/exercice-coordonne", coordination_router)
+api.add_router("/accompagnement", outreach_router)
+api.add_router("/chiffres-cles", reporting_router)

@@ -85,6 +85,30 @@ def load_demo_territory(report: ImportReport | None = None) -> ImportReport:
     return report
 
 
+# Modules that add demo content, in dependency order; each may define ``load_demo()``
+# (idempotent, returns an ImportReport) in ``maillage.web.<module>.demo``.
+DEMO_MODULES = ("supply", "access", "coordination", "outreach")
+
+
+def load_demo() -> list[ImportReport]:
+    """The whole demo: territory, then each module's content, then the accounts."""
+    import importlib
+
+    reports = [load_demo_territory()]
+    for module in DEMO_MODULES:
+        try:
+            demo_module = importlib.import_module(f"maillage.web.{module}.demo")
+        except ModuleNotFoundError as error:
+            if error.name != f"maillage.web.{module}.demo":
+                raise
+            continue
+        report = demo_module.load_demo()
+        if report is not None:
+            reports.append(report)
+    create_demo_accounts()
+    return reports
+
+
 @transaction.atomic
 def create_demo_accounts() -> list[DemoAccount]:
     departement = Departement.objects.get(code="00")

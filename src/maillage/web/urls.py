@@ -7,9 +7,18 @@ from maillage.web.territories import views as territory_views
 admin.site.site_header = "maillage — administration"
 admin.site.site_title = "maillage"
 
+# Each module has its own URL namespace; the navigation shows a module once its `index` exists.
+MODULES = ("supply", "diagnostics", "access", "coordination", "outreach", "reporting")
+
 urlpatterns = [
     path("", territory_views.home, name="home"),
     path("", include("maillage.web.territories.urls")),
+    path("offre/", include("maillage.web.supply.urls")),
+    path("diagnostic/", include("maillage.web.diagnostics.urls")),
+    path("accessibilite/", include("maillage.web.access.urls")),
+    path("exercice-coordonne/", include("maillage.web.coordination.urls")),
+    path("accompagnement/", include("maillage.web.outreach.urls")),
+    path("chiffres-cles/", include("maillage.web.reporting.urls")),
     path("comptes/", include("maillage.web.accounts.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -27,6 +27,12 @@ INSTALLED_APPS = [
     "ninja",
     "maillage.web.accounts",
     "maillage.web.territories",
+    "maillage.web.supply",
+    "maillage.web.diagnostics",
+    "maillage.web.access",
+    "maillage.web.coordination",
+    "maillage.web.outreach",
+    "maillage.web.reporting",
 ]
 
 MIDDLEWARE = [
