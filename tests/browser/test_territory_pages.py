@@ -1,12 +1,23 @@
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def assert_accessible(page):
+    results = Axe().run(page)
+    serious = [
+        v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], results.generate_report()
+
+
 def test_home_search_and_commune_map(page, live_server, var_referential, screenshot):
     page.goto(live_server.url + "/")
+    assert_accessible(page)
     assert page.locator("[data-figure=communes]").inner_text().replace("\u202f", "") == "153"
     page.get_by_label("Rechercher une commune").fill("Toulon")
     page.get_by_role("button", name="Rechercher").click()
@@ -19,7 +30,9 @@ def test_home_search_and_commune_map(page, live_server, var_referential, screens
     population = page.locator("[data-figure=population]").inner_text()
     assert re.sub(r"\s", "", population) == "179116"
     assert "km²" in page.locator("[data-figure=surface]").inner_text()
+    assert "(2023)" in page.locator("#chiffres-cles + dl").inner_text()
     screenshot("commune-toulon")
+    assert_accessible(page)
     page.locator("#carte path.leaflet-interactive").nth(1).click()
     page.wait_for_url(re.compile(r"/communes/83\d{3}/$"))
     assert "83137" not in page.url

@@ -23,44 +23,46 @@ DEPARTEMENT = ("00", "Territoire de démonstration — données fictives")
 AGE_BANDS = ("0014", "1529", "3044", "4559", "6074", "7589", "90P")
 POPULATION_YEAR = 2023
 
+# Roots with their grammatical gender, so that articles and saints agree ("La Bastide",
+# "Saint-Orliac", "L'Escal").
 _ROOTS = (
-    "Aurel",
-    "Belcastel",
-    "Corbière",
-    "Dampierre",
-    "Escal",
-    "Fontvieille",
-    "Garrigue",
-    "Hautmont",
-    "Issart",
-    "Jonquière",
-    "Lavergne",
-    "Malause",
-    "Noailhac",
-    "Orliac",
-    "Peyrolles",
-    "Queyras",
-    "Roquemaure",
-    "Sarrance",
-    "Taillan",
-    "Uzeste",
-    "Valcros",
-    "Villemade",
-    "Bastide",
-    "Cazals",
-    "Lunel",
-    "Mirabel",
-    "Pradelle",
-    "Salvetat",
-    "Tournon",
-    "Varenne",
-    "Brassac",
-    "Cassagne",
-    "Montfort",
-    "Rivière",
-    "Saulce",
+    ("Aurel", "m"),
+    ("Belcastel", "m"),
+    ("Corbière", "f"),
+    ("Dampierre", "f"),
+    ("Escal", "m"),
+    ("Fontvieille", "f"),
+    ("Garrigue", "f"),
+    ("Hautmont", "m"),
+    ("Issart", "m"),
+    ("Jonquière", "f"),
+    ("Lavergne", "f"),
+    ("Malause", "f"),
+    ("Noailhac", "m"),
+    ("Orliac", "m"),
+    ("Peyrolles", "f"),
+    ("Queyras", "m"),
+    ("Roquemaure", "f"),
+    ("Sarrance", "f"),
+    ("Taillan", "m"),
+    ("Uzeste", "f"),
+    ("Valcros", "m"),
+    ("Villemade", "f"),
+    ("Bastide", "f"),
+    ("Cazals", "m"),
+    ("Lunel", "m"),
+    ("Mirabel", "m"),
+    ("Pradelle", "f"),
+    ("Salvetat", "f"),
+    ("Tournon", "m"),
+    ("Varenne", "f"),
+    ("Brassac", "m"),
+    ("Cassagne", "f"),
+    ("Montfort", "m"),
+    ("Rivière", "f"),
+    ("Saulce", "f"),
 )
-_PREFIXES = ("", "", "", "Saint-", "Sainte-", "Le ", "La ", "Les ")
+_PREFIXES = {"m": ("", "", "", "Saint-", "Le "), "f": ("", "", "", "Sainte-", "La ")}
 _SUFFIXES = (
     "",
     "",
@@ -127,8 +129,10 @@ def _names(rng: np.random.Generator, count: int) -> list[str]:
     names: list[str] = []
     seen: set[str] = set()
     while len(names) < count:
-        root = _ROOTS[rng.integers(len(_ROOTS))]
-        prefix = _PREFIXES[rng.integers(len(_PREFIXES))]
+        root, gender = _ROOTS[rng.integers(len(_ROOTS))]
+        prefix = _PREFIXES[gender][rng.integers(len(_PREFIXES[gender]))]
+        if prefix in ("Le ", "La ") and root[0] in "AEIOUÉ":
+            prefix = "L'"
         name = f"{prefix}{root}{_SUFFIXES[rng.integers(len(_SUFFIXES))]}"
         if name not in seen:
             seen.add(name)

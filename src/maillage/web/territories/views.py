@@ -2,8 +2,14 @@ from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from maillage.engine.demo.territory import DEPARTEMENT as DEMO_DEPARTEMENT
+
 from . import services
+
 from .models import Commune, Departement
+
+OUTLINE_ATTRIBUTION = "Contours IGN ADMIN EXPRESS — Licence Ouverte"
+DEMO_ATTRIBUTION = "Territoire fictif — données inventées"
 
 
 def home(request):
@@ -50,6 +56,9 @@ def commune_detail(request, code: str):
                 "type": "FeatureCollection",
                 "features": features,
                 "centre": list(commune.centre) if commune.centre else None,
+                "attribution": DEMO_ATTRIBUTION
+                if commune.departement_id == DEMO_DEPARTEMENT[0]
+                else OUTLINE_ATTRIBUTION,
             },
             "age_bands": [
                 (label, value, (value / total_ages * 100) if total_ages else None)

@@ -7,7 +7,7 @@
   if (!holder || !source || typeof L === "undefined") { return; }
   var data = JSON.parse(source.textContent);
   var map = L.map(holder, { zoomSnap: 0.25, attributionControl: true });
-  map.attributionControl.setPrefix("IGN ADMIN EXPRESS — Licence Ouverte");
+  map.attributionControl.setPrefix(data.attribution || "");
   var styles = {
     commune: { color: "#0b4f8a", weight: 3, fillColor: "#2f80c9", fillOpacity: 0.45 },
     voisine: { color: "#5a6472", weight: 1, fillColor: "#d9dee5", fillOpacity: 0.6 }
