@@ -155,3 +155,10 @@ def test_help_is_french(run):
     output = run("--help").output
     assert "Importe des fichiers officiels" in output
     assert io.StringIO(output).read()
+
+
+def test_parametres_lists_status(run):
+    output = run("parametres", "--date", "2026-03-01").output
+    assert "aci.cpts.fonctionnement" in output and "NON VÉRIFIÉ" in output
+    only = run("parametres", "--non-verifies").output
+    assert "(depuis" in only and ", vérifié)" not in only

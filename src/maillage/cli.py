@@ -235,6 +235,46 @@ def commune(code, as_json):
         click.echo(f"{key:>17} : {value}")
 
 
+@main.command("parametres")
+@click.option(
+    "--date",
+    "on",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Date de vigueur (défaut : aujourd'hui).",
+)
+@click.option("--non-verifies", is_flag=True, help="Seulement les valeurs non vérifiées.")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON (historique complet).")
+def parametres(on, non_verifies, as_json):
+    """Paramètres datés (textes, conventions, méthodes) et leur statut de vérification."""
+    import datetime as dt
+
+    from maillage.web.parameters import all_parameters
+
+    day = on.date() if on else dt.date.today()
+    rows = all_parameters()
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    row.__dict__ | {"historique": [p.__dict__ for p in row.historique]}
+                    for row in rows
+                ],
+                ensure_ascii=False,
+                indent=2,
+                default=str,
+            )
+        )
+        return
+    for row in rows:
+        period = row.en_vigueur(day)
+        if period is None or (non_verifies and period.verifie):
+            continue
+        status = "vérifié" if period.verifie else "NON VÉRIFIÉ"
+        click.echo(f"{row.nom} = {period.valeur} {row.unite} (depuis {period.debut}, {status})")
+        click.echo(f"    {period.reference}")
+
+
 @main.command("manage", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.pass_context
 def manage(ctx):

@@ -11,6 +11,7 @@ from maillage.web.access.api import router as access_router
 from maillage.web.coordination.api import router as coordination_router
 from maillage.web.diagnostics.api import router as diagnostics_router
 from maillage.web.outreach.api import router as outreach_router
+from maillage.web.parameters import router as parameters_router
 from maillage.web.reporting.api import router as reporting_router
 from maillage.web.supply.api import router as supply_router
 from maillage.web.territories.api import router as territories_router
@@ -30,3 +31,4 @@ api.add_router("/accessibilite", access_router)
 api.add_router("/exercice-coordonne", coordination_router)
 api.add_router("/accompagnement", outreach_router)
 api.add_router("/chiffres-cles", reporting_router)
+api.add_router("/", parameters_router)

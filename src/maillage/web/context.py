@@ -12,6 +12,7 @@ NAVIGATION = (
     ("coordination:index", "Exercice coordonné"),
     ("outreach:index", "Accompagnement"),
     ("reporting:index", "Chiffres clés"),
+    ("parameters", "Paramètres"),
 )
 
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from maillage.web.api import api
+from maillage.web.parameters import parameters_page
 from maillage.web.territories import views as territory_views
 
 admin.site.site_header = "maillage — administration"
@@ -19,6 +20,7 @@ urlpatterns = [
     path("exercice-coordonne/", include("maillage.web.coordination.urls")),
     path("accompagnement/", include("maillage.web.outreach.urls")),
     path("chiffres-cles/", include("maillage.web.reporting.urls")),
+    path("parametres/", parameters_page, name="parameters"),
     path("comptes/", include("maillage.web.accounts.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -14,6 +14,7 @@ PUBLIC_PAGES = [
     ("territories:commune", ("00001",)),
     ("territories:departement", ("00",)),
     ("accounts:login", ()),
+    ("parameters", ()),
 ]
 ROLES = [None, *Role]
 

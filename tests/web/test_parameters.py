@@ -1,0 +1,30 @@
+import pytest
+
+from maillage.web.parameters import all_parameters
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_parameter_has_a_dated_history_with_reference():
+    rows = all_parameters()
+    names = {row.nom for row in rows}
+    assert "aci.cpts.fonctionnement" in names and "apl.supply.acts_per_fte" in names
+    for row in rows:
+        assert row.historique, row.nom
+        for period in row.historique:
+            assert period.debut and period.reference, row.nom
+
+
+def test_page_shows_status_of_each_value(client):
+    html = client.get("/parametres/").content.decode()
+    assert "aci.cpts.fonctionnement" in html
+    assert "non vérifié" in html and "vérifié" in html
+    assert html.count("<tr id=") == len(all_parameters())
+
+
+def test_api_lists_parameters(client):
+    data = client.get("/api/parametres").json()
+    by_name = {row["nom"]: row for row in data}
+    fonctionnement = by_name["aci.cpts.fonctionnement"]["historique"][0]
+    assert fonctionnement["verifie"] is True
+    assert fonctionnement["valeur"] == {"1": 50000, "2": 60000, "3": 75000, "4": 90000}
