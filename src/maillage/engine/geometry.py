@@ -72,3 +72,20 @@ def haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     dphi, dlmb = phi2 - phi1, math.radians(lon2 - lon1)
     a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def merge_outlines(outlines: list[Outline]) -> Outline:
+    """The outline of a commune born from a merger, from those of the communes it absorbed.
+
+    Surfaces are added (each was computed on its full shape); the display geometry is the
+    union of the simplified parts, simplified again.
+    """
+    union = shapely.union_all([shape(o.geometry) for o in outlines])
+    union = shapely.make_valid(union) if not union.is_valid else union
+    centroid = union.centroid
+    return Outline(
+        geometry=simplify_for_display(union),
+        surface_km2=sum(o.surface_km2 for o in outlines),
+        centroid=(centroid.x, centroid.y),
+        bbox=tuple(union.bounds),
+    )

@@ -212,3 +212,20 @@ def test_cog_import_creates_and_links(db, tmp_path, shared_data):
     report = importers.import_cog(cog_file)
     assert report.counts["communes"]["inchangés"] >= 1
     assert Commune.objects.get(code="75113").commune_parente_id == "75056"
+
+
+def test_communes_merged_after_the_outline_vintage_get_the_union(db, shared_data):
+    """The 2018 IGN outlines of Ardèche predate 4 mergers: the new communes get the union."""
+    folder = shared_data / "communes-geojson-2018" / "departements" / "07-ardeche"
+    importers.import_etalab(ETALAB_DIR, departement="07")
+    importers.import_geojson([folder / "communes-07-ardeche.geojson"])
+    current = Commune.objects.filter(departement="07", statut="actuelle", nature="COM")
+    assert current.filter(contour__isnull=True).count() == 0
+    merged = [c for c in current if c.anciennes.filter(contour__isnull=False).exists()]
+    assert merged
+    for commune in merged:
+        parts = [commune.code, *commune.anciennes.values_list("code", flat=True)]
+        part_surfaces = Commune.objects.filter(code__in=parts[1:]).values_list(
+            "surface_km2", flat=True
+        )
+        assert commune.surface_km2 > max(part_surfaces)

@@ -5,7 +5,6 @@ from django.shortcuts import get_object_or_404, render
 from maillage.engine.demo.territory import DEPARTEMENT as DEMO_DEPARTEMENT
 
 from . import services
-
 from .models import Commune, Departement
 
 OUTLINE_ATTRIBUTION = "Contours IGN ADMIN EXPRESS — Licence Ouverte"
