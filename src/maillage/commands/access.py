@@ -82,7 +82,6 @@ def _read_supply(path: Path) -> tuple[np.ndarray, np.ndarray]:
 @click.option(
     "--supply",
     "supply_path",
-    required=True,
     type=click.Path(dir_okay=False, path_type=Path),
     help="Offre par commune : CSV « code,offre » (actes par an, ou ETP avec --unite-offre etp). "
     "Les lignes d'un même code sont additionnées.",
@@ -90,7 +89,6 @@ def _read_supply(path: Path) -> tuple[np.ndarray, np.ndarray]:
 @click.option(
     "--population",
     "population_path",
-    required=True,
     type=click.Path(dir_okay=False, path_type=Path),
     help="Population par commune : CSV « code,population », ou « code » et une colonne par "
     "tranche d'âge avec --profil.",
@@ -166,6 +164,23 @@ def _read_supply(path: Path) -> tuple[np.ndarray, np.ndarray]:
     default=None,
     help="Fichier CSV « code,apl » (défaut : sortie standard).",
 )
+@click.option(
+    "--depuis-base",
+    "from_database",
+    is_flag=True,
+    help="Calcule depuis le référentiel (populations, professionnels) et enregistre l'APL "
+    "comme indicateur, avec le zonage simulé (au lieu de --supply / --population).",
+)
+@click.option(
+    "--profession",
+    default="medecin_generaliste",
+    show_default=True,
+    help="Avec --depuis-base : medecin_generaliste, masseur_kinesitherapeute ou infirmier.",
+)
+@click.option("--annee", type=int, default=None, help="Avec --depuis-base : année de l'APL.")
+@click.option("--departement", default=None, help="Avec --depuis-base : code du département.")
+@click.option("--region", default=None, help="Avec --depuis-base : code de la région.")
+@click.option("--dry-run", is_flag=True, help="Avec --depuis-base : calcule sans rien enregistrer.")
 def apl_command(
     supply_path,
     population_path,
@@ -179,12 +194,41 @@ def apl_command(
     backend,
     scheduler,
     output_path,
+    from_database,
+    profession,
+    annee,
+    departement,
+    region,
+    dry_run,
 ):
     """Calcule l'APL (E2SFCA, mêmes poids aux deux étapes) de chaque commune.
 
     Résultat en actes par an et par habitant (standardisé si --profil), 0 pour une commune
-    sans offre à portée.
+    sans offre à portée. Avec --depuis-base, calcul sur le référentiel et enregistrement.
     """
+    if from_database:
+        if supply_path or population_path or points_path or profile_path or weights_text:
+            raise click.UsageError(
+                "--depuis-base lit l'offre, la population et les centres dans la base : "
+                "--supply, --population, --crow-fly, --profil et --weights sont exclus"
+            )
+        if annee is None:
+            raise click.UsageError("--depuis-base demande --annee")
+        _apl_from_database(
+            profession,
+            annee,
+            departement,
+            region,
+            travel_path,
+            on,
+            backend,
+            scheduler,
+            output_path,
+            dry_run,
+        )
+        return
+    if supply_path is None or population_path is None:
+        raise click.UsageError("indiquez --supply et --population (ou --depuis-base)")
     if (travel_path is None) == (points_path is None):
         raise click.UsageError("indiquez soit --travel-times, soit --crow-fly (un seul des deux)")
     on = on.date() if on else dt.date.today()
@@ -236,6 +280,81 @@ def apl_command(
     except (SourceError, ParameterError, ValueError) as exc:
         raise _fail(exc) from exc
     _write(codes, result[: codes.size], output_path)
+
+
+def _apl_from_database(
+    profession,
+    annee,
+    departement,
+    region,
+    travel_path,
+    on,
+    backend,
+    scheduler,
+    output_path,
+    dry_run,
+):
+    from maillage.cli import setup_django
+
+    setup_django()
+    from maillage.web.access import services
+
+    on = on.date() if on else None
+    try:
+        if backend == "dask":
+            with _dask_client(scheduler) as client:
+                _, report, inputs, result = services.compute_and_store(
+                    profession,
+                    annee,
+                    departement,
+                    region,
+                    travel_path,
+                    "dask",
+                    client,
+                    on,
+                    dry_run,
+                )
+        else:
+            _, report, inputs, result = services.compute_and_store(
+                profession, annee, departement, region, travel_path, on=on, dry_run=dry_run
+            )
+    except (SourceError, ParameterError, ValueError) as exc:
+        raise _fail(exc) from exc
+    for line in report.lines():
+        click.echo(line, err=True)
+    mask = inputs.in_scope
+    click.echo(
+        f"  indicateur {services.indicator_code(profession)} ({inputs.method.unit}) ; "
+        f"zonage SIMULÉ enregistré (pas le zonage officiel)",
+        err=True,
+    )
+    if output_path is not None:
+        _write(inputs.codes[mask], result[mask], output_path)
+
+
+class _dask_client:
+    """Client on the given scheduler, or on a small local cluster (2 workers)."""
+
+    def __init__(self, scheduler):
+        self.scheduler = scheduler
+
+    def __enter__(self):
+        from distributed import Client, LocalCluster
+
+        if self.scheduler:
+            self.cluster = None
+            self.client = Client(self.scheduler)
+        else:
+            self.cluster = LocalCluster(
+                n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+            )
+            self.client = Client(self.cluster)
+        return self.client
+
+    def __exit__(self, *exc):
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
 
 
 def _run(weights, demand, supply, backend, scheduler):

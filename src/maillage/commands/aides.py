@@ -22,7 +22,12 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
 
 
 @click.command(name="aides")
-@click.option("--zone", required=True, help="Zone : ZIP, ZAC, hors_zonage, tres_sous_dotee…")
+@click.option("--zone", help="Zone : ZIP, ZAC, hors_zonage, tres_sous_dotee…")
+@click.option(
+    "--commune",
+    help="Code INSEE : la zone vient du zonage officiel importé, sinon du zonage simulé "
+    "(la sortie dit lequel). Exclusif de --zone.",
+)
 @click.option(
     "--profession",
     required=True,
@@ -46,7 +51,8 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
 @click.option("--honoraires-zone", type=click.FloatRange(0), help="Honoraires perçus en ZIP (€).")
 @click.option("--json", "as_json", is_flag=True, help="Résultat en JSON.")
 def command(
-    zone: str,
+    zone: str | None,
+    commune: str | None,
     profession: str,
     at: dt.date,
     premiere_installation: bool,
@@ -84,14 +90,26 @@ def command(
         fees=None if honoraires is None else Decimal(str(honoraires)),
         fees_in_zone=None if honoraires_zone is None else Decimal(str(honoraires_zone)),
     )
+    if (zone is None) == (commune is None):
+        raise click.UsageError("indiquez soit --zone, soit --commune (un seul des deux)")
+    source = None
     try:
+        if commune is not None:
+            source = _zone_of_commune(commune, profession, at)
+            zone = source["zone"]
         result = simulate_aids(profession, zone, at, project)
     except ValueError as error:
         raise click.ClickException(str(error)) from error
     if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        data = result.to_dict()
+        if source is not None:
+            data["commune"] = commune
+            data["source_zone"] = source
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     click.echo(f"Aides pour un {PROFESSIONS[result.profession]} en zone {zone} au {at:%d/%m/%Y}")
+    if source is not None:
+        click.echo(f"Commune {commune} : zone {zone} — {source['detail']}")
     if not result.aids:
         click.echo("Aucune aide connue pour ce projet.")
     for aid in result.aids:
@@ -117,3 +135,18 @@ def command(
         click.echo("Non éligible :")
         for row in result.not_eligible:
             click.echo(f"  {row['code']} : {row['raison']}")
+
+
+def _zone_of_commune(commune: str, profession: str, at: dt.date) -> dict:
+    """Zone of a commune from the database: official zoning if imported, else simulation."""
+    from maillage.cli import setup_django
+    from maillage.engine.rules.aids import normalize_profession
+
+    setup_django()
+    from maillage.web.access.services import resolve_zone
+    from maillage.web.territories.models import Commune
+
+    if not Commune.objects.filter(code=commune).exists():
+        raise ValueError(f"commune {commune} absente du référentiel")
+    resolved = resolve_zone(commune, normalize_profession(profession), at)
+    return {"zone": resolved.zone, "nature": resolved.nature, "detail": resolved.detail}

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "access"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("communes/<str:code>/", views.commune, name="commune"),
+    path("aides/", views.aids, name="aides"),
+    path("scenarios/", views.scenario, name="scenario"),
+]

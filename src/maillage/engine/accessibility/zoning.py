@@ -1,0 +1,318 @@
+"""Simulated zoning from APL with the dated rules (no Django).
+
+This is a *simulation*: the official zoning is decided by each ARS by arrêté and must be
+imported as such. Two rules are implemented:
+
+- doctors (arrêté of 13 November 2017): a territory (TVS, or commune when no TVS is known)
+  with a population-weighted APL strictly under ``zonage.medecins.apl_seuil_zip`` (2.5) is
+  ``ZIP``; from 2.5 included to ``zonage.medecins.apl_seuil_vivier`` (4) excluded it is in the
+  ``vivier`` (candidate for ZIP or ZAC chosen by the ARS); 4 and above is ``hors_zonage``;
+- other professions: the classes of ``zonage.<profession>.zones`` at the date are filled in
+  order of increasing APL with cumulative population shares
+  (``zoning.simulation.<profession>.population_shares``, a project choice, unverified: the
+  official methods are not public in a computable form).
+
+Every parameter used is returned with its date, reference and verification status so that the
+user interface can say « simulation » and « non vérifié ».
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from maillage.engine.rules.loader import NoValueAtDate, ParameterSet, load_parameters
+
+from ..sources.errors import SourceError
+from . import parameters
+from .fca import weighted_mean_by_group
+
+VIVIER = "vivier"
+DOCTORS = "medecin_generaliste"
+ZONE_PARAMETERS = {
+    "medecin_generaliste": "zonage.medecins.zones",
+    "masseur_kinesitherapeute": "zonage.masseurs_kinesitherapeutes.zones",
+    "infirmier": "zonage.infirmiers.zones",
+}
+SHARE_PARAMETERS = {
+    "masseur_kinesitherapeute": "zoning.simulation.masseur_kinesitherapeute.population_shares",
+    "infirmier": "zoning.simulation.infirmier.population_shares",
+}
+
+
+@dataclass
+class ZoningSimulation:
+    """Zone of each unit, the territory it was decided on, and the parameters used."""
+
+    zones: np.ndarray  # object array of zone codes, one per input unit
+    territory_apl: np.ndarray  # APL of the territory (TVS or commune) that decided the zone
+    territories: np.ndarray  # territory code of each unit (its own code without grouping)
+    on: dt.date
+    profession: str
+    used: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def verified(self) -> bool:
+        return all(u["statut"] == "verifie" for u in self.used)
+
+
+def _rule_parameter(params: ParameterSet, name: str, on: dt.date) -> tuple[Any, dict]:
+    value = params.get(name, on)
+    return value.value, {
+        "nom": name,
+        "valeur": value.value,
+        "en_vigueur_depuis": value.start.isoformat(),
+        "reference": value.reference.titre,
+        "statut": value.statut,
+    }
+
+
+def _method_parameter(name: str, on: dt.date) -> tuple[Any, dict]:
+    value = parameters.parameter(name, on)
+    return parameters.value(name, on), {
+        "nom": name,
+        "valeur": value.value,
+        "en_vigueur_depuis": value.start.isoformat(),
+        "reference": value.reference_title,
+        "statut": "verifie" if value.verified else "non_verifie",
+    }
+
+
+def classify_doctors(apl: Any, zip_threshold: float, vivier_threshold: float) -> np.ndarray:
+    """``ZIP`` if APL < zip_threshold, ``vivier`` if < vivier_threshold, else ``hors_zonage``.
+
+    Boundaries: an APL exactly equal to a threshold belongs to the upper class (« APL < 2,5 »
+    is ZIP, 2,5 is vivier; 4 is hors zonage), as in the arrêté's wording.
+    """
+    apl = np.asarray(apl, dtype=np.float64)
+    labels = np.array(["ZIP", VIVIER, "hors_zonage"], dtype=object)
+    return labels[np.searchsorted([zip_threshold, vivier_threshold], apl, side="right")]
+
+
+def classify_by_population_shares(
+    apl: Any, population: Any, shares: Any, classes: list[str]
+) -> np.ndarray:
+    """Fill ``classes`` in order of increasing APL up to cumulative population ``shares``.
+
+    A territory belongs to the class whose cumulative share interval contains the population
+    ranked before it (ties in APL are ordered by position, deterministic). Populations of 0
+    count as nothing; the last class takes what is left.
+    """
+    apl = np.asarray(apl, dtype=np.float64)
+    population = np.asarray(population, dtype=np.float64)
+    shares = np.asarray(shares, dtype=np.float64)
+    if shares.size != len(classes):
+        raise ValueError(
+            f"parts de population : {len(classes)} valeurs attendues (une par classe), "
+            f"{shares.size} lues"
+        )
+    order = np.lexsort((np.arange(apl.size), apl))
+    total = population.sum()
+    before = np.concatenate([[0.0], np.cumsum(population[order])[:-1]])
+    fraction = before / total if total > 0 else np.zeros(apl.size)
+    cuts = np.cumsum(shares)[:-1]
+    ranked = np.minimum(np.searchsorted(cuts, fraction + 1e-12, side="right"), len(classes) - 1)
+    result = np.empty(apl.size, dtype=object)
+    result[order] = np.asarray(classes, dtype=object)[ranked]
+    return result
+
+
+def simulate_zoning(
+    profession: str,
+    apl: Any,
+    population: Any,
+    on: dt.date,
+    codes: Any,
+    groups: Any | None = None,
+    params: ParameterSet | None = None,
+) -> ZoningSimulation:
+    """Simulated zone of each commune from its APL, with the rules in force on ``on``.
+
+    Parameters
+    ----------
+    profession : str
+        ``medecin_generaliste``, ``masseur_kinesitherapeute`` or ``infirmier``.
+    apl : array of float, shape (n,)
+        APL of each commune (unit of the profession).
+    population : array of float, shape (n,)
+        Inhabitants of each commune (weights of the territory mean).
+    on : date
+        Date of the rules.
+    codes : array of str, shape (n,)
+        Commune codes.
+    groups : array of str, shape (n,), optional
+        Territory (TVS) of each commune; the zone is decided on the population-weighted APL
+        of the territory. Default: each commune on its own.
+    """
+    params = params or load_parameters()
+    if profession not in ZONE_PARAMETERS:
+        raise ValueError(
+            f"profession « {profession} » : pas de zonage simulé (attendu : "
+            f"{', '.join(ZONE_PARAMETERS)})"
+        )
+    apl = np.asarray(apl, dtype=np.float64)
+    population = np.asarray(population, dtype=np.float64)
+    codes = np.asarray(codes, dtype=object)
+    groups = codes if groups is None else np.asarray(groups, dtype=object)
+    labels, means = weighted_mean_by_group(apl, population, groups)
+    inverse = np.searchsorted(labels, groups)
+    # A territory without population keeps the plain mean of its communes' APL.
+    if np.isnan(means).any():
+        counts = np.bincount(inverse, minlength=labels.size)
+        plain = np.bincount(inverse, weights=apl, minlength=labels.size) / np.maximum(counts, 1)
+        means = np.where(np.isnan(means), plain, means)
+    group_population = np.bincount(inverse, weights=population, minlength=labels.size)
+    used: list[dict[str, Any]] = []
+    try:
+        classes, info = _rule_parameter(params, ZONE_PARAMETERS[profession], on)
+    except NoValueAtDate as exc:
+        raise ValueError(f"aucun zonage connu pour {profession} au {on:%d/%m/%Y}") from exc
+    used.append(info)
+    if profession == DOCTORS:
+        zip_threshold, info = _rule_parameter(params, "zonage.medecins.apl_seuil_zip", on)
+        used.append(info)
+        vivier_threshold, info = _rule_parameter(params, "zonage.medecins.apl_seuil_vivier", on)
+        used.append(info)
+        group_zones = classify_doctors(means, float(zip_threshold), float(vivier_threshold))
+    else:
+        try:
+            shares, info = _method_parameter(SHARE_PARAMETERS[profession], on)
+        except parameters.ParameterError as exc:
+            raise ValueError(str(exc)) from exc
+        used.append(info)
+        group_zones = classify_by_population_shares(means, group_population, shares, list(classes))
+    return ZoningSimulation(
+        zones=group_zones[inverse],
+        territory_apl=means[inverse],
+        territories=groups,
+        on=on,
+        profession=profession,
+        used=used,
+    )
+
+
+def aid_zone(profession: str, simulated_zone: str) -> str:
+    """Zone to give the aid simulator for a simulated zone (the vivier is simulated as ZAC:
+    the ARS may classify it ZAC or ZIP, or leave it out)."""
+    return "ZAC" if profession == DOCTORS and simulated_zone == VIVIER else simulated_zone
+
+
+# --- Official zoning files -------------------------------------------------------------------
+
+
+def normalise_zone(text: str) -> str:
+    """« Très sous-dotée » → ``tres_sous_dotee``; « zip » → ``ZIP``; « hors zonage » →
+    ``hors_zonage`` (ARS files spell zones in many ways)."""
+    plain = unicodedata.normalize("NFKD", text.strip()).encode("ascii", "ignore").decode()
+    plain = re.sub(r"[\s\-']+", "_", plain.lower()).strip("_")
+    plain = re.sub(r"^zones?_", "", plain)
+    plain = re.sub(r"(sous_dotee|tres_dotee|sur_dotee|intermediaire)s$", r"\1", plain)
+    return plain.upper() if plain in ("zip", "zac") else plain
+
+
+def _rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    """Rows of a small CSV (``;`` or ``,``), UTF-8, with the named columns; line numbers as
+    an editor shows them."""
+    if not path.exists():
+        raise SourceError(path, "fichier introuvable")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceError(path, "encodage invalide", expected="UTF-8") from exc
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise SourceError(path, "fichier vide", expected=";".join(columns))
+    delimiter = ";" if lines[0].count(";") >= lines[0].count(",") else ","
+    reader = csv.reader(lines, delimiter=delimiter)
+    header = [h.strip().lower() for h in next(reader)]
+    for column in columns:
+        if column not in header:
+            raise SourceError(
+                path,
+                "colonne absente",
+                line=1,
+                column=column,
+                expected=delimiter.join(columns),
+                found=delimiter.join(header),
+            )
+    rows = []
+    for number, fields in enumerate(reader, start=2):
+        if not any(f.strip() for f in fields):
+            continue
+        if len(fields) != len(header):
+            raise SourceError(
+                path,
+                "nombre de champs incorrect",
+                line=number,
+                expected=f"{len(header)} champs",
+                found=f"{len(fields)} champs",
+            )
+        rows.append((number, {h: f.strip() for h, f in zip(header, fields, strict=True)}))
+    return rows
+
+
+def read_zoning_file(path: str | Path, zones: list[str]) -> list[tuple[str, str, int]]:
+    """Read an official zoning ``code;zone`` (commune INSEE or TVS code).
+
+    Returns ``(code, zone, line)`` rows with zones normalised to the codes of ``zones``.
+    Raises :class:`SourceError` (line, column) on an empty or repeated code or an unknown zone.
+    """
+    path = Path(path)
+    result, seen = [], {}
+    for line, row in _rows(path, ("code", "zone")):
+        code = row["code"]
+        if not code:
+            raise SourceError(path, "code vide", line=line, column="code", expected="un code")
+        if code in seen:
+            raise SourceError(
+                path,
+                "code répété",
+                line=line,
+                column="code",
+                expected=f"une seule ligne par code (déjà ligne {seen[code]})",
+                found=code,
+            )
+        seen[code] = line
+        zone = normalise_zone(row["zone"])
+        if zone not in zones:
+            raise SourceError(
+                path,
+                "zone inconnue",
+                line=line,
+                column="zone",
+                expected=", ".join(zones),
+                found=row["zone"],
+            )
+        result.append((code, zone, line))
+    if not result:
+        raise SourceError(path, "aucune ligne de données", expected="code;zone")
+    return result
+
+
+def read_tvs_mapping(path: str | Path) -> dict[str, str]:
+    """Read ``tvs;commune`` (one line per commune) into {commune: tvs}."""
+    path = Path(path)
+    mapping: dict[str, str] = {}
+    for line, row in _rows(path, ("tvs", "commune")):
+        tvs, commune = row["tvs"], row["commune"]
+        for column, value in (("tvs", tvs), ("commune", commune)):
+            if not value:
+                raise SourceError(path, "code vide", line=line, column=column)
+        if commune in mapping and mapping[commune] != tvs:
+            raise SourceError(
+                path,
+                "commune rattachée à deux TVS",
+                line=line,
+                column="commune",
+                expected=f"un seul TVS (déjà {mapping[commune]})",
+                found=commune,
+            )
+        mapping[commune] = tvs
+    return mapping
