@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reporting"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<str:code>/<int:year>/rapport.<str:fmt>", views.export, name="export"),
+    path("<str:code>/<int:year>/detail/<str:kind>/", views.detail, name="detail"),
+]

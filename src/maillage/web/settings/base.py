@@ -152,6 +152,10 @@ OPENDATA_SOURCES = {
     "geo_api": os.environ.get("MAILLAGE_URL_GEO_API", "https://geo.api.gouv.fr/"),
 }
 
+# Retention of contacts with health professionals (years after the contact), enforced by
+# `maillage outreach purger` (to schedule monthly).
+MAILLAGE_CONTACTS_RETENTION_YEARS = int(os.environ.get("MAILLAGE_CONTACTS_RETENTION_YEARS", "3"))
+
 ATTRIBUTION = (
     "Sources : INSEE (COG, populations légales), IGN (ADMIN EXPRESS), ANS (Annuaire santé), "
     "DREES, FINESS — Licence Ouverte / Etalab 2.0"

@@ -1,0 +1,232 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+
+from maillage.engine.sources.professions import load_profession_table
+from maillage.web.supply.models import IndicatorDefinition, Professional
+from maillage.web.territories.models import Departement
+
+from .models import Campaign, Channel, Contact, Contract, Installation, Team
+
+
+def profession_choices():
+    return sorted(load_profession_table().labels.items(), key=lambda item: item[1])
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def departement_field(departements):
+    return forms.ModelChoiceField(
+        queryset=departements, label="Département", empty_label=None, to_field_name="code"
+    )
+
+
+class CampaignForm(forms.Form):
+    theme = forms.CharField(label="Thème", max_length=200)
+    description = forms.CharField(label="Description", widget=forms.Textarea, required=False)
+    portee = forms.ChoiceField(label="Portée", choices=Campaign.Scope.choices)
+    professions = forms.MultipleChoiceField(label="Professions ciblées", choices=())
+    canaux = forms.MultipleChoiceField(
+        label="Canaux prévus", choices=Channel.choices, widget=forms.CheckboxSelectMultiple
+    )
+    debut = forms.DateField(label="Début", widget=DateInput())
+    fin = forms.DateField(label="Fin", widget=DateInput())
+    commune = forms.CharField(
+        label="Commune (code INSEE, facultatif)", required=False, max_length=5
+    )
+    liberal = forms.BooleanField(label="Exercice libéral uniquement", required=False)
+    indicateur = forms.ChoiceField(label="Indicateur (facultatif)", required=False, choices=())
+    annee_indicateur = forms.IntegerField(label="Année de l'indicateur", required=False)
+    seuil = forms.FloatField(
+        label="Valeur minimale de l'indicateur dans la commune d'exercice", required=False
+    )
+
+    def __init__(self, *args, departements=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departement"] = departement_field(departements)
+        self.fields["professions"].choices = profession_choices()
+        self.fields["indicateur"].choices = [
+            ("", "—"),
+            *IndicatorDefinition.objects.values_list("code", "libelle"),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("debut") and data.get("fin") and data["fin"] < data["debut"]:
+            self.add_error("fin", "La fin précède le début.")
+        if data.get("indicateur") and data.get("seuil") is None:
+            self.add_error("seuil", "Indiquer le seuil de l'indicateur.")
+        return data
+
+
+def professional_by_rpps(value: str) -> Professional:
+    professional = Professional.objects.filter(identifiant_national=value.strip()).first()
+    if professional is None:
+        raise forms.ValidationError("Aucun professionnel avec cet identifiant RPPS.")
+    return professional
+
+
+class ContactForm(forms.Form):
+    rpps = forms.CharField(
+        label="Professionnel (identifiant RPPS)",
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "data-search": "professionnels"}),
+    )
+    canal = forms.ChoiceField(label="Canal", choices=Channel.choices)
+    date = forms.DateField(label="Date", widget=DateInput(), initial=dt.date.today)
+    equipe = forms.ChoiceField(label="Équipe", choices=Team.choices)
+    campagne = forms.ModelChoiceField(
+        label="Campagne", queryset=Campaign.objects.none(), required=False, empty_label="—"
+    )
+    sujet = forms.CharField(label="Sujet (hors campagne)", required=False, max_length=200)
+    resultat = forms.ChoiceField(label="Résultat", choices=Contact.Outcome.choices)
+    commentaire = forms.CharField(
+        label="Commentaire", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    suite = forms.CharField(label="Suite à donner (facultatif)", required=False, max_length=200)
+    suite_echeance = forms.DateField(
+        label="Échéance de la suite", required=False, widget=DateInput()
+    )
+
+    def __init__(self, *args, campaigns=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if campaigns is not None:
+            self.fields["campagne"].queryset = campaigns
+
+    def clean_rpps(self):
+        return professional_by_rpps(self.cleaned_data["rpps"])
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("campagne") and not data.get("sujet"):
+            self.add_error("sujet", "Indiquer une campagne ou un sujet.")
+        if data.get("suite") and not data.get("suite_echeance"):
+            self.add_error("suite_echeance", "Indiquer l'échéance de la suite.")
+        return data
+
+
+class WebinarForm(forms.Form):
+    titre = forms.CharField(label="Titre", max_length=200)
+    date = forms.DateField(label="Date", widget=DateInput())
+    equipe = forms.ChoiceField(label="Équipe", choices=Team.choices)
+    campagne = forms.ModelChoiceField(
+        label="Campagne", queryset=Campaign.objects.none(), required=False, empty_label="—"
+    )
+    participants = forms.CharField(
+        label="Participants identifiés (un identifiant RPPS par ligne)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    participants_non_identifies = forms.IntegerField(
+        label="Participants non identifiés", min_value=0, initial=0
+    )
+
+    def __init__(self, *args, departements=None, campaigns=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departement"] = departement_field(departements)
+        if campaigns is not None:
+            self.fields["campagne"].queryset = campaigns
+
+    def clean_participants(self):
+        codes = [c.strip() for c in self.cleaned_data["participants"].split() if c.strip()]
+        found = {
+            p.identifiant_national: p
+            for p in Professional.objects.filter(identifiant_national__in=codes)
+        }
+        unknown = [c for c in codes if c not in found]
+        if unknown:
+            raise forms.ValidationError("Identifiants inconnus : " + ", ".join(unknown[:10]))
+        return [found[c] for c in dict.fromkeys(codes)]
+
+
+class InstallationForm(forms.Form):
+    rpps = forms.CharField(label="Professionnel (identifiant RPPS)", max_length=12)
+    date_installation = forms.DateField(label="Date d'installation", widget=DateInput())
+
+    def clean_rpps(self):
+        return professional_by_rpps(self.cleaned_data["rpps"])
+
+
+class CheckForm(forms.Form):
+    controle_date = forms.DateField(label="Date du contrôle", widget=DateInput())
+    controle_resultat = forms.ChoiceField(
+        label="Résultat", choices=Installation.CheckResult.choices
+    )
+    controle_commentaire = forms.CharField(
+        label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ContractForm(forms.Form):
+    rpps = forms.CharField(label="Professionnel (identifiant RPPS)", max_length=12)
+    kind = forms.ChoiceField(label="Type de contrat", choices=Contract.Kind.choices)
+    date_signature = forms.DateField(label="Date de signature", widget=DateInput())
+    zone = forms.CharField(label="Zone (ZIP, ZAC, tres_sous_dotee…)", required=False, max_length=20)
+    jours = forms.FloatField(label="CAIM : jours d'activité par semaine", required=False)
+    hopital_proximite = forms.BooleanField(
+        label="CAIM : activité en hôpital de proximité", required=False
+    )
+    annees = forms.IntegerField(
+        label="Durée en années (COSCOM, COTRAM, CSTM, assistant médical)",
+        required=False,
+        min_value=1,
+    )
+    stagiaire_mois = forms.IntegerField(
+        label="COSCOM : mois d'accueil d'un stagiaire", required=False, min_value=0
+    )
+    honoraires_annuels = forms.DecimalField(
+        label="COTRAM / CSTM : honoraires annuels estimés (€)", required=False
+    )
+    cle = forms.ChoiceField(
+        label="Variante (infirmiers, masseurs-kinésithérapeutes)",
+        required=False,
+        choices=[
+            ("", "—"),
+            ("premiere_installation", "infirmier : première installation"),
+            ("autre_installation", "infirmier : autre installation"),
+            ("creation_reprise", "kiné : création ou reprise"),
+            ("adhesion_cabinet", "kiné : adhésion à un cabinet"),
+        ],
+    )
+    montant = forms.DecimalField(label="Assistant médical : montant total (€)", required=False)
+
+    def clean_rpps(self):
+        return professional_by_rpps(self.cleaned_data["rpps"])
+
+    def options(self) -> dict:
+        data = self.cleaned_data
+        keys = (
+            "zone",
+            "jours",
+            "hopital_proximite",
+            "annees",
+            "stagiaire_mois",
+            "honoraires_annuels",
+            "cle",
+            "montant",
+        )
+        return {
+            k: (str(data[k]) if k in ("honoraires_annuels", "montant") else data[k])
+            for k in keys
+            if data.get(k) not in (None, "", False)
+        }
+
+
+class PaymentForm(forms.Form):
+    date = forms.DateField(label="Date du versement", widget=DateInput())
+    montant = forms.DecimalField(label="Montant (€)", min_value=0, decimal_places=2)
+
+
+def staff_departements(user):
+    from maillage.web.accounts.permissions import visible_departements
+
+    codes = visible_departements(user)
+    departements = Departement.objects.order_by("code")
+    return departements if codes is None else departements.filter(code__in=codes)

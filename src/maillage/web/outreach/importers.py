@@ -1,0 +1,134 @@
+"""Import of contacts recorded elsewhere (CSV): the whole file is checked before any write.
+
+Columns (header required, ``;`` or ``,``): ``rpps``, ``date`` (AAAA-MM-JJ or JJ/MM/AAAA),
+``canal``, ``equipe``, and optionally ``auteur`` (identifiant), ``campagne`` (numéro),
+``sujet``, ``resultat``, ``commentaire``. One line = one contact; the same line imported twice
+is recognised (natural key) and left unchanged.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+from maillage.engine.sources.errors import SourceError
+from maillage.web.accounts.models import User
+from maillage.web.imports import ImportReport, atomic_import
+from maillage.web.supply.models import Professional
+
+from .models import Campaign, Channel, Contact, Team
+from .services import departement_of
+
+REQUIRED = ("rpps", "date", "canal", "equipe")
+OPTIONAL = ("auteur", "campagne", "sujet", "resultat", "commentaire")
+
+
+def _parse_date(text: str) -> dt.date:
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def parse_contacts(path: Path) -> list[dict]:
+    """Rows of the file, validated against the referential (raises SourceError)."""
+    text = Path(path).read_text(encoding="utf-8-sig")
+    first = text.splitlines()[0] if text.strip() else ""
+    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    reader = csv.DictReader(text.splitlines(), delimiter=delimiter)
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [name for name in REQUIRED if name not in header]
+    if missing:
+        raise SourceError(
+            path, "colonnes manquantes", 1, ", ".join(missing), ", ".join(REQUIRED), first
+        )
+    reader.fieldnames = header
+    professionals = {}
+    users = {u.username: u.pk for u in User.objects.only("username")}
+    campaigns = set(Campaign.objects.values_list("pk", flat=True))
+    rows = []
+    for line, raw in enumerate(reader, start=2):
+        row = {k: (v or "").strip() for k, v in raw.items() if k}
+
+        def fail(column, message, expected, found=None, line=line, row=row):
+            raise SourceError(path, message, line, column, expected, row.get(column, found))
+
+        rpps = row["rpps"]
+        if rpps not in professionals:
+            professionals[rpps] = Professional.objects.filter(identifiant_national=rpps).first()
+        professional = professionals[rpps]
+        if professional is None:
+            fail("rpps", "professionnel inconnu du référentiel", "un identifiant RPPS importé")
+        try:
+            day = _parse_date(row["date"])
+        except ValueError:
+            fail("date", "date invalide", "AAAA-MM-JJ ou JJ/MM/AAAA")
+        if row["canal"] not in Channel.values:
+            fail("canal", "canal inconnu", " | ".join(Channel.values))
+        if row["equipe"] not in Team.values:
+            fail("equipe", "équipe inconnue", " | ".join(Team.values))
+        author = row.get("auteur", "")
+        if author and author not in users:
+            fail("auteur", "utilisateur inconnu", "un identifiant de compte maillage")
+        campaign = row.get("campagne", "")
+        if campaign and (not campaign.isdigit() or int(campaign) not in campaigns):
+            fail("campagne", "campagne inconnue", "le numéro d'une campagne existante")
+        outcome = row.get("resultat") or Contact.Outcome.REALISE
+        if outcome not in Contact.Outcome.values:
+            fail("resultat", "résultat inconnu", " | ".join(Contact.Outcome.values))
+        departement = departement_of(professional)
+        if departement is None:
+            fail("rpps", "aucun lieu d'exercice connu pour ce professionnel", "un lieu d'exercice")
+        key_text = "|".join(
+            [
+                rpps,
+                day.isoformat(),
+                row["canal"],
+                row["equipe"],
+                author,
+                campaign,
+                row.get("sujet", ""),
+            ]
+        )
+        rows.append(
+            {
+                "professional": professional,
+                "departement_id": departement,
+                "date": day,
+                "canal": row["canal"],
+                "equipe": row["equipe"],
+                "auteur_id": users.get(author),
+                "campagne_id": int(campaign) if campaign else None,
+                "sujet": row.get("sujet", "")[:200],
+                "resultat": outcome,
+                "commentaire": row.get("commentaire", ""),
+                "cle_import": hashlib.sha256(key_text.encode()).hexdigest()[:64],
+            }
+        )
+    return rows
+
+
+def import_contacts(path: Path, dry_run: bool = False, progress=None) -> ImportReport:
+    rows = parse_contacts(path)
+    if progress:
+        progress(len(rows))
+    report = ImportReport(f"Contacts avec les professionnels — {Path(path).name}", dry_run)
+    with atomic_import(report):
+        known = set(
+            Contact.objects.filter(cle_import__in=[r["cle_import"] for r in rows]).values_list(
+                "cle_import", flat=True
+            )
+        )
+        new = []
+        for row in rows:
+            if row["cle_import"] in known:
+                continue
+            known.add(row["cle_import"])
+            new.append(Contact(**row))
+        Contact.objects.bulk_create(new)
+        report.add("contacts", created=len(new), unchanged=len(rows) - len(new))
+    return report

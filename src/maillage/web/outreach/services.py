@@ -1,0 +1,485 @@
+"""Outreach services: scope of personal data, target lists, installation pathway, contracts,
+retention and GDPR requests. Views, commands and the demo all go through these functions."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
+
+from maillage.web.accounts.audit import record_change, snapshot
+from maillage.web.accounts.models import AuditEntry
+from maillage.web.accounts.permissions import visible_departements
+from maillage.web.supply.models import Activity, IndicatorValue, Professional, SupplyImport
+
+from . import contracts as contract_rules
+from .models import (
+    Campaign,
+    CampaignTarget,
+    Contact,
+    Contract,
+    FollowUp,
+    Installation,
+    Milestone,
+    Payment,
+    ScheduledPayment,
+)
+
+# Installation pathway: months after the installation date. The 6-month and one-year
+# follow-ups are those described in the CPAM reports (seeds); the delay of the installation
+# appointment is not documented anywhere: one month is a default, overridable in settings.
+DEFAULT_MILESTONE_MONTHS = {
+    Milestone.Kind.RDV_INSTALLATION: 1,
+    Milestone.Kind.SUIVI_6_MOIS: 6,
+    Milestone.Kind.SUIVI_1_AN: 12,
+}
+# The pedagogical first-billing check of nurses takes place at the 6-month follow-up.
+NURSE_CATEGORY = "infirmier"
+GP_CATEGORY = "medecin_generaliste"
+DEFAULT_RETENTION_YEARS = 3
+
+
+def milestone_months() -> dict[str, int]:
+    configured = getattr(settings, "MAILLAGE_JALONS_INSTALLATION_MOIS", None) or {}
+    return {
+        kind: int(configured.get(kind, months)) for kind, months in DEFAULT_MILESTONE_MONTHS.items()
+    }
+
+
+def retention_years() -> int:
+    return int(getattr(settings, "MAILLAGE_CONTACTS_RETENTION_YEARS", DEFAULT_RETENTION_YEARS))
+
+
+# --- Scope --------------------------------------------------------------------------------
+
+
+def scoped(queryset: QuerySet, user, field: str = "departement_id") -> QuerySet:
+    """Rows of the départements ``user`` may see (all for administrators, none otherwise)."""
+    codes = visible_departements(user)
+    if codes is None:
+        return queryset
+    return queryset.filter(**{f"{field}__in": codes})
+
+
+def can_see(user, departement_code: str | None) -> bool:
+    codes = visible_departements(user)
+    return codes is None or (departement_code is not None and departement_code in codes)
+
+
+def departement_of(professional: Professional) -> str | None:
+    """The département of a professional's main place of practice (libéral first)."""
+    rows = (
+        Activity.objects.filter(professional=professional, commune__isnull=False)
+        .values("commune__departement_id", "mode_exercice")
+        .annotate(n=Count("id"))
+    )
+    best = sorted(rows, key=lambda r: (r["mode_exercice"] != "L", -r["n"]))
+    return best[0]["commune__departement_id"] if best else None
+
+
+def professionals_in(departement_codes) -> QuerySet:
+    return Professional.objects.filter(
+        activites__commune__departement_id__in=list(departement_codes)
+    ).distinct()
+
+
+def search_professionals(user, query: str, limit: int = 20) -> list[dict]:
+    """Professionals of the user's départements matching a name, an RPPS or a commune."""
+    query = (query or "").strip()
+    if len(query) < 2:
+        return []
+    codes = visible_departements(user)
+    activities = Activity.objects.filter(commune__isnull=False)
+    if codes is not None:
+        activities = activities.filter(commune__departement_id__in=codes)
+    words = query.split()
+    condition = Q()
+    for word in words:
+        condition &= (
+            Q(professional__nom__icontains=word)
+            | Q(professional__prenom__icontains=word)
+            | Q(professional__identifiant_national__startswith=word)
+            | Q(commune__nom__icontains=word)
+            | Q(commune__code=word)
+        )
+    rows = (
+        activities.filter(condition)
+        .values(
+            "professional__identifiant_national",
+            "professional__nom",
+            "professional__prenom",
+            "professional__libelle_profession",
+            "professional__categorie",
+            "commune__nom",
+            "commune__departement_id",
+        )
+        .order_by("professional__nom", "professional__prenom")[: limit * 3]
+    )
+    seen, results = set(), []
+    for row in rows:
+        rpps = row["professional__identifiant_national"]
+        if rpps in seen:
+            continue
+        seen.add(rpps)
+        results.append(
+            {
+                "rpps": rpps,
+                "nom": row["professional__nom"],
+                "prenom": row["professional__prenom"],
+                "profession": row["professional__libelle_profession"]
+                or row["professional__categorie"],
+                "commune": row["commune__nom"],
+                "departement": row["commune__departement_id"],
+            }
+        )
+        if len(results) >= limit:
+            break
+    return results
+
+
+# --- Campaigns ----------------------------------------------------------------------------
+
+
+def target_professionals(
+    departement_code: str,
+    professions: list[str] | None = None,
+    commune_code: str | None = None,
+    liberal_only: bool = False,
+    indicator: str | None = None,
+    indicator_year: int | None = None,
+    threshold: float | None = None,
+) -> QuerySet:
+    """Professionals practising in the département matching simple filters; with an indicator,
+    only those practising in a commune where the indicator value reaches ``threshold``
+    (value = facteur × numérateur / dénominateur, or the numerator when there is none)."""
+    activities = Activity.objects.filter(commune__departement_id=departement_code)
+    if professions:
+        activities = activities.filter(professional__categorie__in=professions)
+    if commune_code:
+        activities = activities.filter(commune_id=commune_code)
+    if liberal_only:
+        activities = activities.filter(mode_exercice=Activity.Mode.LIBERAL)
+    if indicator and threshold is not None:
+        values = IndicatorValue.objects.filter(
+            indicator_id=indicator, commune__departement_id=departement_code
+        )
+        if indicator_year:
+            values = values.filter(annee=indicator_year)
+        values = values.annotate(
+            valeur=Cast(F("indicator__facteur"), FloatField())
+            * F("numerateur")
+            / Cast(F("denominateur"), FloatField())
+        )
+        communes = set(
+            values.filter(denominateur__gt=0, valeur__gte=threshold).values_list(
+                "commune_id", flat=True
+            )
+        ) | set(
+            values.filter(denominateur__isnull=True, numerateur__gte=threshold).values_list(
+                "commune_id", flat=True
+            )
+        )
+        activities = activities.filter(commune_id__in=communes)
+    return Professional.objects.filter(
+        pk__in=activities.values("professional_id"), actif=True
+    ).order_by("nom", "prenom")
+
+
+def set_targets(campaign: Campaign, professionals) -> int:
+    ids = list(professionals.values_list("pk", flat=True))
+    CampaignTarget.objects.filter(campagne=campaign).exclude(professional_id__in=ids).delete()
+    existing = set(campaign.cibles.values_list("professional_id", flat=True))
+    CampaignTarget.objects.bulk_create(
+        [CampaignTarget(campagne=campaign, professional_id=pk) for pk in ids if pk not in existing]
+    )
+    return len(ids)
+
+
+def targets_with_status(campaign: Campaign) -> QuerySet:
+    contacted = Contact.objects.filter(
+        campagne=campaign, professional_id=OuterRef("professional_id")
+    )
+    return campaign.cibles.select_related("professional").annotate(contacte=Exists(contacted))
+
+
+def campaign_progress(campaigns) -> dict[int, tuple[int, int]]:
+    """``{campaign id: (targets contacted, targets)}`` in two aggregate queries."""
+    totals = dict(
+        CampaignTarget.objects.filter(campagne__in=campaigns)
+        .values_list("campagne_id")
+        .annotate(n=Count("id"))
+    )
+    contacted_rows = (
+        CampaignTarget.objects.filter(campagne__in=campaigns)
+        .filter(
+            Exists(
+                Contact.objects.filter(
+                    campagne_id=OuterRef("campagne_id"), professional_id=OuterRef("professional_id")
+                )
+            )
+        )
+        .values_list("campagne_id")
+        .annotate(n=Count("id"))
+    )
+    contacted = dict(contacted_rows)
+    return {c.pk: (contacted.get(c.pk, 0), totals.get(c.pk, 0)) for c in campaigns}
+
+
+# --- Installation pathway -----------------------------------------------------------------
+
+
+def create_installation(
+    professional: Professional,
+    departement_code: str,
+    date_installation: dt.date,
+    source: str = Installation.Source.SAISIE,
+    import_detection: SupplyImport | None = None,
+) -> tuple[Installation, bool]:
+    installation, created = Installation.objects.get_or_create(
+        professional=professional,
+        date_installation=date_installation,
+        defaults={
+            "departement_id": departement_code,
+            "source": source,
+            "import_detection": import_detection,
+        },
+    )
+    if created:
+        months = milestone_months()
+        Milestone.objects.bulk_create(
+            [
+                Milestone(
+                    installation=installation,
+                    kind=kind,
+                    echeance=contract_rules.add_months(date_installation, months[kind]),
+                )
+                for kind in Milestone.Kind.values
+            ]
+        )
+    return installation, created
+
+
+def _import_day(supply_import: SupplyImport) -> dt.date:
+    return supply_import.date_donnees or supply_import.date_import.date()
+
+
+def _newcomers():
+    """Professionals first seen in the latest RPPS import compared with the previous one: the
+    supply module's service when present, else the same rule computed here."""
+    try:
+        from maillage.web.supply.services import new_professionals
+    except ImportError:  # supply service not installed: same rule from the import fields
+        imports = list(
+            SupplyImport.objects.filter(kind=SupplyImport.Kind.RPPS).order_by(
+                "-date_import", "-pk"
+            )[:2]
+        )
+        if len(imports) < 2:
+            return Professional.objects.none()
+        return Professional.objects.filter(actif=True, premier_import=imports[0])
+    return new_professionals()
+
+
+def detect_installations(departement_code: str | None = None) -> int:
+    """Installations revealed by the latest RPPS import (professionals first seen in it, when
+    an earlier RPPS import exists: the very first import reveals nobody). The installation
+    date is the date of the import that revealed it (the agent may correct it)."""
+    created = 0
+    newcomers = _newcomers().exclude(installations__isnull=False).select_related("premier_import")
+    for professional in newcomers:
+        code = departement_of(professional)
+        if code is None or (departement_code and code != departement_code):
+            continue
+        _, was_created = create_installation(
+            professional,
+            code,
+            _import_day(professional.premier_import),
+            Installation.Source.DETECTEE,
+            professional.premier_import,
+        )
+        created += was_created
+    return created
+
+
+def overdue_milestones(user, today: dt.date | None = None) -> QuerySet:
+    today = today or dt.date.today()
+    return scoped(
+        Milestone.objects.filter(realise_le__isnull=True, echeance__lt=today),
+        user,
+        "installation__departement_id",
+    ).select_related("installation__professional")
+
+
+# --- Contracts ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_contract(
+    professional: Professional,
+    departement_code: str,
+    kind: str,
+    signature: dt.date,
+    options: dict | None = None,
+    zone: str = "",
+    user=None,
+) -> Contract:
+    terms = contract_rules.build_terms(kind, signature, options)
+    contract = Contract.objects.create(
+        professional=professional,
+        departement_id=departement_code,
+        kind=kind,
+        date_signature=signature,
+        date_fin=terms.date_fin,
+        zone=zone or (options or {}).get("zone", ""),
+        options=options or {},
+        montant_total=terms.montant_total,
+        engagements=terms.engagements,
+        regles=json.loads(json.dumps(terms.regles, cls=DjangoJSONEncoder)),
+    )
+    ScheduledPayment.objects.bulk_create(
+        [
+            ScheduledPayment(contrat=contract, libelle=label, date_prevue=day, montant=amount)
+            for label, day, amount in terms.echeances
+        ]
+    )
+    if user is not None:
+        record_change(user, contract, AuditEntry.Action.CREATION, None, snapshot(contract))
+    return contract
+
+
+# --- Retention and GDPR -------------------------------------------------------------------
+
+
+def purge_expired(today: dt.date | None = None, dry_run: bool = False) -> dict[str, int]:
+    """Delete the contacts older than the retention period (and their follow-ups)."""
+    today = today or dt.date.today()
+    limit = contract_rules.add_years(today, -retention_years())
+    expired = Contact.objects.filter(date__lt=limit)
+    counts = {
+        "contacts": expired.count(),
+        "suites": FollowUp.objects.filter(contact__in=expired).count(),
+        "limite": limit.isoformat(),
+    }
+    if not dry_run and counts["contacts"]:
+        with transaction.atomic():
+            Milestone.objects.filter(contact__in=expired).update(contact=None)
+            expired.delete()
+    return counts
+
+
+def professional_records(professional: Professional) -> dict:
+    """Everything outreach holds on a professional (the GDPR export)."""
+
+    def rows(queryset, fields):
+        return [dict(zip(fields, values, strict=True)) for values in queryset.values_list(*fields)]
+
+    return json.loads(
+        json.dumps(
+            {
+                "professionnel": {
+                    "rpps": professional.identifiant_national,
+                    "nom": professional.nom,
+                    "prenom": professional.prenom,
+                    "profession": professional.libelle_profession or professional.categorie,
+                },
+                "contacts": rows(
+                    Contact.objects.filter(professional=professional).order_by("date"),
+                    [
+                        "id",
+                        "date",
+                        "canal",
+                        "campagne__theme",
+                        "sujet",
+                        "equipe",
+                        "resultat",
+                        "commentaire",
+                        "webinaire__titre",
+                    ],
+                ),
+                "suites": rows(
+                    FollowUp.objects.filter(contact__professional=professional),
+                    ["contact_id", "libelle", "echeance", "fait", "fait_le"],
+                ),
+                "campagnes_ciblees": list(
+                    CampaignTarget.objects.filter(professional=professional).values_list(
+                        "campagne__theme", flat=True
+                    )
+                ),
+                "installations": rows(
+                    Installation.objects.filter(professional=professional),
+                    [
+                        "id",
+                        "date_installation",
+                        "source",
+                        "controle_date",
+                        "controle_resultat",
+                        "controle_commentaire",
+                    ],
+                ),
+                "jalons": rows(
+                    Milestone.objects.filter(installation__professional=professional),
+                    ["installation_id", "kind", "echeance", "realise_le"],
+                ),
+                "contrats": rows(
+                    Contract.objects.filter(professional=professional),
+                    ["id", "kind", "date_signature", "date_fin", "montant_total", "statut"],
+                ),
+                "versements": rows(
+                    Payment.objects.filter(contrat__professional=professional),
+                    ["contrat_id", "date", "montant"],
+                ),
+            },
+            cls=DjangoJSONEncoder,
+        )
+    )
+
+
+def records_csv(records: dict) -> str:
+    """The export as one CSV table: section, then the fields of each row."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(["section", "champ", "valeur", "ligne"])
+    for field_name, value in records["professionnel"].items():
+        writer.writerow(["professionnel", field_name, value, 1])
+    for section, rows in records.items():
+        if section == "professionnel":
+            continue
+        for index, row in enumerate(rows, start=1):
+            if isinstance(row, dict):
+                for field_name, value in row.items():
+                    writer.writerow([section, field_name, "" if value is None else value, index])
+            else:
+                writer.writerow([section, "valeur", row, index])
+    return out.getvalue()
+
+
+@transaction.atomic
+def erase_professional_records(professional: Professional, user) -> dict[str, int]:
+    """Erase the outreach records of a professional on request (contacts, follow-ups, targets,
+    installation pathway). Contracts and payments are kept: they are accounting records with
+    their own legal retention, which the right to erasure does not override."""
+    counts = {
+        "contacts": Contact.objects.filter(professional=professional).count(),
+        "cibles": CampaignTarget.objects.filter(professional=professional).count(),
+        "installations": Installation.objects.filter(professional=professional).count(),
+        "contrats_conserves": Contract.objects.filter(professional=professional).count(),
+    }
+    Contact.objects.filter(professional=professional).delete()
+    CampaignTarget.objects.filter(professional=professional).delete()
+    Installation.objects.filter(professional=professional).delete()
+    record_change(
+        user,
+        professional,
+        AuditEntry.Action.SUPPRESSION,
+        counts,
+        None,
+        comment="effacement des données d'accompagnement à la demande du professionnel (RGPD)",
+    )
+    return counts

@@ -1,0 +1,75 @@
+"""Small hand-built outreach datasets shared by the outreach and reporting tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from maillage.web.accounts.models import User
+from maillage.web.accounts.roles import Role, role_group
+from maillage.web.supply.models import Activity, Professional, SupplyImport
+from maillage.web.territories.models import Commune, Departement, Region
+
+PASSWORD = "x" * 14
+
+
+def make_user(role, username=None, departements=("00",)):
+    if role is None:
+        return None
+    user = User.objects.create_user(
+        username=username or f"u-{role.name.lower()}", password=PASSWORD
+    )
+    user.groups.add(role_group(role))
+    if role is Role.ADMINISTRATEUR:
+        user.is_staff = user.is_superuser = True
+        user.save()
+    if role is Role.AGENT_CPAM:
+        user.departements.set(Departement.objects.filter(code__in=departements))
+    return user
+
+
+def other_departement() -> Departement:
+    """A second département "99" with one commune, for agents out of scope."""
+    region = Region.objects.first()
+    departement, _ = Departement.objects.get_or_create(
+        code="99", defaults={"nom": "Autre département fictif", "region": region}
+    )
+    Commune.objects.get_or_create(
+        code="99001",
+        defaults={
+            "nom": "Ailleurs",
+            "departement": departement,
+            "region": region,
+            "population": 1000,
+        },
+    )
+    return departement
+
+
+_counter = [0]
+
+
+def professional(
+    category="medecin_generaliste", commune="00001", first=None, last=None, actif=True, nom=None
+):
+    _counter[0] += 1
+    number = _counter[0]
+    p = Professional.objects.create(
+        identifiant_national=f"81{number:010d}",
+        type_identifiant="8",
+        nom=nom or f"TEST{number}",
+        prenom="Alex",
+        code_profession="10" if category.startswith("medecin") else "60",
+        libelle_profession=category,
+        categorie=category,
+        premier_import=first,
+        dernier_import=last,
+        actif=actif,
+    )
+    Activity.objects.create(professional=p, commune_id=commune, mode_exercice="L")
+    return p
+
+
+def rpps_import(day: dt.date, name: str = "") -> SupplyImport:
+    return SupplyImport.objects.create(
+        kind=SupplyImport.Kind.RPPS, fichier=name or str(day), date_donnees=day
+    )
