@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "diagnostics"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("territoire/", views.territory, name="territory"),
+    path("export.<str:fmt>", views.export, name="export"),
+    path("carte/<str:departement>.geojson", views.map_data, name="map_data"),
+    path("mes-territoires/", views.saved_list, name="saved"),
+    path("mes-territoires/enregistrer/", views.save, name="save"),
+    path("mes-territoires/<int:pk>/supprimer/", views.delete, name="delete"),
+]

@@ -1,0 +1,472 @@
+"""The territorial diagnosis of a set of communes, compared with its département, région and
+France (all loaded communes).
+
+Every figure is Σ numerators / Σ denominators over the communes of the level; statistical
+secrecy is applied here, once, after aggregation (``secrecy.publish_counts``): what leaves this
+module is already published, so the page, the API and every export show the same protected
+values. Hidden values are ``None`` with ``secret: True``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .aggregate import haversine_km, ratio, weighted_mean
+from .secrecy import SecrecyPolicy, publish_counts
+from .snapshot import AGE_BANDS, BANDS_75_PLUS, Snapshot
+
+GP_CATEGORY = "medecin_generaliste"
+GP_AGE_LIMIT = 60
+PER = 100_000
+LEVELS = ("departement", "region", "france")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One published value of a level."""
+
+    valeur: float | None
+    numerateur: float | None
+    denominateur: float | None
+    secret: bool = False
+
+
+def _count_figure(
+    count: float, key_sum: float, policy: SecrecyPolicy, denominator=None, factor=1.0
+):
+    out = publish_counts(np.array([count]), np.array([key_sum]), policy)
+    if out.secret[0]:
+        return Figure(None, None, denominator, True)
+    value = float(out.valeur[0])
+    if denominator is None:
+        return Figure(value, value, None)
+    return Figure(ratio(value, denominator, factor), value, denominator)
+
+
+def _supply(snapshot: Snapshot, mask: np.ndarray, year: int) -> dict[str, np.ndarray]:
+    """Per category: distinct professionals, libéraux, GPs with known age, GPs aged 60+, with
+    the sums of their record keys (for the cell keys). Vectorised over activities."""
+    k = len(snapshot.categories)
+    # mask extended with a False sentinel: activities with no known commune (index -1) read it.
+    in_territory = np.append(mask, False)[snapshot.act_commune]
+    seen = np.zeros(snapshot.prof_category.size, dtype=bool)
+    result = {}
+    for name, selector in (
+        ("tous", in_territory),
+        ("liberaux", in_territory & snapshot.act_liberal),
+    ):
+        # Distinct professionals: a boolean scatter (linear, no sort or hash of the selection).
+        seen[:] = False
+        seen[snapshot.act_prof[selector]] = True
+        profs = np.flatnonzero(seen)
+        cats = snapshot.prof_category[profs].astype(np.int64)
+        keys = snapshot.prof_key[profs].astype(np.float64)
+        result[name] = np.bincount(cats, minlength=k).astype(np.float64)
+        result[name + "_cles"] = np.bincount(cats, weights=keys, minlength=k)
+        if name == "tous":
+            gp = (
+                snapshot.categories.index(GP_CATEGORY) if GP_CATEGORY in snapshot.categories else -1
+            )
+            births = snapshot.prof_birth[profs]
+            is_gp = cats == gp
+            aged = is_gp & np.isfinite(births)
+            old = aged & (year - births >= GP_AGE_LIMIT)
+            result["gp_ages"] = (float(aged.sum()), float(keys[aged].sum()))
+            result["gp_60"] = (float(old.sum()), float(keys[old].sum()))
+    return result
+
+
+def level_figures(
+    snapshot: Snapshot, mask: np.ndarray, policy: SecrecyPolicy, year: int
+) -> dict[str, Figure]:
+    """Every published figure of one level (a territory, a département, a région, France)."""
+    figures: dict[str, Figure] = {}
+    population = float(np.nansum(snapshot.population[mask]))
+    surface = float(np.nansum(snapshot.surface[mask]))
+    figures["population"] = Figure(population, population, None)
+    figures["surface"] = Figure(surface, surface, None)
+    figures["densite"] = Figure(ratio(population, surface), population, surface)
+    ages = snapshot.ages[mask]
+    complete = np.all(np.isfinite(ages), axis=1)
+    band_totals = ages[complete].sum(axis=0)
+    aged_total = float(band_totals.sum())
+    for b, (code, _label) in enumerate(AGE_BANDS):
+        value = float(band_totals[b])
+        figures[f"age.{code}"] = Figure(ratio(value, aged_total, 100), value, aged_total)
+    old = float(band_totals[list(BANDS_75_PLUS)].sum())
+    figures["age.75_plus"] = Figure(ratio(old, aged_total, 100), old, aged_total)
+
+    supply = _supply(snapshot, mask, year)
+    for c, category in enumerate(snapshot.categories):
+        count, keys = supply["tous"][c], supply["tous_cles"][c]
+        figures[f"offre.{category}.effectif"] = _count_figure(count, keys, policy)
+        figures[f"offre.{category}.liberaux"] = _count_figure(
+            supply["liberaux"][c], supply["liberaux_cles"][c], policy
+        )
+        figures[f"offre.{category}.densite"] = _count_figure(count, keys, policy, population, PER)
+    aged = _count_figure(*supply["gp_ages"], policy)
+    old_gp = _count_figure(*supply["gp_60"], policy)
+    if aged.secret or old_gp.secret or not aged.valeur:
+        figures["offre.medecin_generaliste.part_60_plus"] = Figure(
+            None, None, aged.valeur, aged.secret or old_gp.secret
+        )
+    else:
+        share = min(100.0, ratio(old_gp.valeur, aged.valeur, 100))
+        figures["offre.medecin_generaliste.part_60_plus"] = Figure(
+            share, old_gp.valeur, aged.valeur
+        )
+
+    for series in snapshot.indicators:
+        figures[f"indicateur.{series.code}"] = _indicator(snapshot, series, mask, policy)
+    for c, classe in enumerate(snapshot.classes):
+        inside = mask[snapshot.etab_commune[snapshot.etab_commune >= 0]]
+        count = float(np.sum(snapshot.etab_class[snapshot.etab_commune >= 0][inside] == c))
+        figures[f"etablissement.{classe}.nombre"] = Figure(count, count, None)
+    return figures
+
+
+def _indicator(snapshot: Snapshot, series, mask: np.ndarray, policy: SecrecyPolicy) -> Figure:
+    selected = mask[series.commune]
+    num, den = series.num[selected], series.den[selected]
+    seuil_policy = policy
+    if series.secret_seuil:
+        seuil_policy = SecrecyPolicy(series.secret_seuil, policy.noise, policy.hash_key)
+    if series.ponderation:
+        weights = np.where(np.isfinite(den), den, snapshot.population[series.commune[selected]])
+        value = weighted_mean(num, weights)
+        return Figure(value, None, float(np.nansum(weights)) if value is not None else None)
+    total_num = float(np.nansum(num))
+    has_den = bool(series.denominateur) and np.isfinite(den).any()
+    total_den = float(np.nansum(den)) if has_den else None
+    if series.secret == "effectif":  # noqa: S105 (a secrecy mode, not a password)
+        keys = float(series.record_key[selected][num > 0].astype(np.float64).sum())
+        out = publish_counts(np.array([total_num]), np.array([keys]), seuil_policy)
+        if out.secret[0]:
+            return Figure(None, None, total_den, True)
+        total_num = float(out.valeur[0])
+    elif (
+        series.secret == "denominateur"  # noqa: S105
+        and total_den is not None
+        and total_den < seuil_policy.seuil
+    ):
+        return Figure(None, None, None, True)
+    if total_den is None:
+        return Figure(total_num * series.facteur, total_num, None)
+    return Figure(ratio(total_num, total_den, series.facteur), total_num, total_den)
+
+
+def cached_level(snapshot, key, mask_fn, policy, year) -> dict[str, Figure]:
+    cache_key = (
+        "level",
+        key,
+        policy.seuil,
+        tuple(sorted(policy.noise.items())),
+        policy.hash_key,
+        year,
+    )
+    if cache_key not in snapshot.cache:
+        snapshot.cache[cache_key] = level_figures(snapshot, mask_fn(), policy, year)
+    return snapshot.cache[cache_key]
+
+
+def _dominant(values: np.ndarray, weights: np.ndarray) -> str | None:
+    if values.size == 0:
+        return None
+    counter: Counter = Counter()
+    for value, weight in zip(values.tolist(), np.nan_to_num(weights).tolist(), strict=True):
+        counter[value] += weight + 1e-9
+    return counter.most_common(1)[0][0]
+
+
+def weighted_centre(snapshot: Snapshot, idx: np.ndarray) -> tuple[float, float] | None:
+    """Population-weighted centre of the communes (mean of 3D unit vectors, projected back)."""
+    lon, lat = np.radians(snapshot.lon[idx]), np.radians(snapshot.lat[idx])
+    weights = np.nan_to_num(snapshot.population[idx]) + 1e-9
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    if not ok.any():
+        return None
+    w, lon, lat = weights[ok], lon[ok], lat[ok]
+    x = np.sum(w * np.cos(lat) * np.cos(lon))
+    y = np.sum(w * np.cos(lat) * np.sin(lon))
+    z = np.sum(w * np.sin(lat))
+    return (float(np.degrees(np.arctan2(y, x))), float(np.degrees(np.arctan2(z, np.hypot(x, y)))))
+
+
+def nearest_establishments(snapshot: Snapshot, idx: np.ndarray, mask: np.ndarray) -> list[dict]:
+    """For each establishment class: how many in the territory and the nearest one by
+    great-circle distance from the population-weighted centre of the territory."""
+    centre = weighted_centre(snapshot, idx)
+    rows = []
+    if snapshot.etab_class.size == 0:
+        return rows
+    located = np.isfinite(snapshot.etab_lon) & np.isfinite(snapshot.etab_lat)
+    distances = np.full(snapshot.etab_class.size, np.inf)
+    if centre is not None:
+        distances[located] = haversine_km(
+            centre[0], centre[1], snapshot.etab_lon[located], snapshot.etab_lat[located]
+        )
+    inside = np.zeros(snapshot.etab_class.size, dtype=bool)
+    known = snapshot.etab_commune >= 0
+    inside[known] = mask[snapshot.etab_commune[known]]
+    for c, classe in enumerate(snapshot.classes):
+        of_class = np.flatnonzero(snapshot.etab_class == c)
+        if of_class.size == 0:
+            continue
+        best = of_class[np.argmin(distances[of_class])]
+        nearest = None
+        if np.isfinite(distances[best]):
+            commune = snapshot.etab_commune[best]
+            nearest = {
+                "nom": str(snapshot.etab_nom[best]),
+                "commune": str(snapshot.noms[commune]) if commune >= 0 else "",
+                "distance_km": round(float(distances[best]), 1),
+                "dans_le_territoire": bool(inside[best]),
+            }
+        rows.append(
+            {
+                "classe": classe,
+                "libelle": snapshot.class_labels.get(classe, classe),
+                "nombre": int(inside[of_class].sum()),
+                "plus_proche": nearest,
+            }
+        )
+    return rows
+
+
+def structures(snapshot: Snapshot, mask: np.ndarray) -> dict[str, list[dict]]:
+    """MSP, centres de santé, CPTS (and ESP) whose siège or perimeter touches the territory."""
+    out: dict[str, list[dict]] = {"MSP": [], "CDS": [], "CPTS": [], "ESP": []}
+    if snapshot.pair_struct.size == 0:
+        return out
+    touching = mask[snapshot.pair_commune]
+    hits = np.bincount(snapshot.pair_struct[touching], minlength=snapshot.struct_kind.size)
+    sizes = np.bincount(snapshot.pair_struct, minlength=snapshot.struct_kind.size)
+    for s in np.flatnonzero(hits):
+        kind = str(snapshot.struct_kind[s])
+        out.setdefault(kind, []).append(
+            {
+                "id": int(snapshot.struct_pk[s]),
+                "identifiant": str(snapshot.struct_id[s]),
+                "nom": str(snapshot.struct_nom[s]),
+                "communes_dans_le_territoire": int(hits[s]),
+                "communes_du_perimetre": int(sizes[s]),
+                "relation": "présente" if hits[s] == sizes[s] else "chevauchante",
+            }
+        )
+    for rows in out.values():
+        rows.sort(key=lambda r: r["nom"])
+    return out
+
+
+def _entry(code, libelle, unite, bloc, figure, comparisons, source, millesime, **extra) -> dict:
+    return {
+        "code": code,
+        "libelle": libelle,
+        "valeur": figure.valeur,
+        "unite": unite,
+        "numerateur": figure.numerateur,
+        "denominateur": figure.denominateur,
+        "secret": figure.secret,
+        "source": source,
+        "millesime": millesime,
+        "bloc": bloc,
+        "comparaisons": comparisons,
+        **extra,
+    }
+
+
+def diagnose(
+    snapshot: Snapshot,
+    idx: np.ndarray,
+    policy: SecrecyPolicy,
+    at: dt.date,
+    cpts: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The published diagnosis of the communes ``idx`` (indices into the snapshot).
+
+    ``cpts``: ``{"taille": int, "fonctionnement": {...}}`` computed by the caller from the
+    rules engine (kept out of here so that this module only aggregates).
+    """
+    idx = np.unique(np.asarray(idx, dtype=np.int64))
+    mask = snapshot.mask(idx)
+    year = at.year
+    territory = level_figures(snapshot, mask, policy, year)
+    dep = _dominant(snapshot.departement[idx], snapshot.population[idx])
+    reg = _dominant(snapshot.region[idx], snapshot.population[idx])
+    levels = {
+        "departement": cached_level(
+            snapshot, ("dep", dep), lambda: snapshot.departement == dep, policy, year
+        ),
+        "region": cached_level(
+            snapshot, ("reg", reg), lambda: snapshot.region == reg, policy, year
+        ),
+        "france": cached_level(
+            snapshot, ("fr",), lambda: np.ones(snapshot.size, dtype=bool), policy, year
+        ),
+    }
+
+    def comparisons(code: str) -> dict[str, float | None]:
+        return {name: levels[name][code].valeur for name in LEVELS}
+
+    def secrets(code: str) -> dict[str, bool]:
+        return {name: levels[name][code].secret for name in LEVELS}
+
+    pop_source = "INSEE, populations légales"
+    pop_year = str(snapshot.population_annee or "")
+    age_year = str(snapshot.ages_annee or "")
+    rpps = "ANS, Annuaire santé (RPPS)"
+    entries = [
+        _entry(
+            "population",
+            "Population municipale",
+            "habitants",
+            "population",
+            territory["population"],
+            comparisons("population"),
+            pop_source,
+            pop_year,
+        ),
+        _entry(
+            "surface",
+            "Surface",
+            "km²",
+            "population",
+            territory["surface"],
+            comparisons("surface"),
+            "IGN, ADMIN EXPRESS",
+            "",
+        ),
+        _entry(
+            "densite",
+            "Densité de population",
+            "hab./km²",
+            "population",
+            territory["densite"],
+            comparisons("densite"),
+            pop_source,
+            pop_year,
+        ),
+    ]
+    for code, label in AGE_BANDS:
+        key = f"age.{code}"
+        entries.append(
+            _entry(
+                key,
+                f"Part des {label}",
+                "%",
+                "ages",
+                territory[key],
+                comparisons(key),
+                "INSEE, recensement",
+                age_year,
+            )
+        )
+    entries.append(
+        _entry(
+            "age.75_plus",
+            "Part des 75 ans ou plus",
+            "%",
+            "ages",
+            territory["age.75_plus"],
+            comparisons("age.75_plus"),
+            "INSEE, recensement",
+            age_year,
+        )
+    )
+    national = levels["france"]
+    for category in snapshot.categories:
+        label = snapshot.category_labels.get(category, category)
+        base = f"offre.{category}"
+        if not national[f"{base}.effectif"].valeur and not national[f"{base}.effectif"].secret:
+            continue  # no professional of this category loaded anywhere
+        for suffix, what, unit in (
+            ("effectif", "effectif", "professionnels"),
+            ("liberaux", "dont libéraux", "professionnels"),
+            ("densite", "densité", "pour 100 000 hab."),
+        ):
+            key = f"{base}.{suffix}"
+            entries.append(
+                _entry(
+                    key,
+                    f"{label} : {what}",
+                    unit,
+                    "offre",
+                    territory[key],
+                    comparisons(key),
+                    rpps,
+                    str(year),
+                    categorie=category,
+                    mesure=suffix,
+                    secret_comparaisons=secrets(key),
+                )
+            )
+    key = "offre.medecin_generaliste.part_60_plus"
+    if GP_CATEGORY in snapshot.categories:
+        entries.append(
+            _entry(
+                key,
+                "Médecins généralistes de 60 ans ou plus",
+                "%",
+                "offre",
+                territory[key],
+                comparisons(key),
+                rpps,
+                str(year),
+                categorie=GP_CATEGORY,
+                mesure="part_60_plus",
+                secret_comparaisons=secrets(key),
+            )
+        )
+    for series in snapshot.indicators:
+        key = f"indicateur.{series.code}"
+        entries.append(
+            _entry(
+                series.code,
+                series.libelle,
+                series.unite,
+                "sante",
+                territory[key],
+                comparisons(key),
+                series.source,
+                series.millesime or str(series.annee or ""),
+                secret_comparaisons=secrets(key),
+            )
+        )
+
+    population = territory["population"].valeur or 0.0
+    surface = territory["surface"].valeur
+    centre = weighted_centre(snapshot, idx) if idx.size else None
+    return {
+        "territoire": {
+            "communes": snapshot.codes[idx].tolist(),
+            "noms": snapshot.noms[idx].tolist(),
+            "nb_communes": int(idx.size),
+            "population": round(population),
+            "population_annee": snapshot.population_annee,
+            "surface_km2": round(surface, 2) if surface else None,
+            "densite": territory["densite"].valeur,
+            "taille_cpts": (cpts or {}).get("taille"),
+            "fonctionnement_cpts": (cpts or {}).get("fonctionnement"),
+            "centre": list(centre) if centre else None,
+        },
+        "niveaux": {
+            "departement": {"code": dep, "nom": snapshot.departement_noms.get(dep, dep)},
+            "region": {"code": reg, "nom": snapshot.region_noms.get(reg, reg)},
+            "france": {"code": "FR", "nom": "France (communes chargées)"},
+        },
+        "indicateurs": entries,
+        "etablissements": nearest_establishments(snapshot, idx, mask),
+        "structures": structures(snapshot, mask),
+        "secret": {
+            "seuil": policy.seuil,
+            "borne_bruit": policy.bound,
+            "methode": "clé de cellule (perturbation déterministe) après agrégation",
+        },
+        "date": at.isoformat(),
+        "version_donnees": snapshot.version,
+    }

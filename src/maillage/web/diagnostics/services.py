@@ -1,0 +1,382 @@
+"""Read side of the diagnosis: builds the snapshot arrays from the database once per data
+version, resolves territory selections, and calls the pure engine.
+
+The snapshot is cached in the process, keyed by a data version computed by one cheap SQL query
+(row counts and largest ids of every table read, latest supply import): any import, addition or
+deletion changes it. Call :func:`invalidate` after an in-place update that keeps counts and ids.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+import time
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db import connection
+from django.db.models import Max
+
+from maillage.engine.indicators import (
+    AGE_BANDS,
+    IndicatorSeries,
+    SecrecyPolicy,
+    Snapshot,
+    record_keys,
+    selection,
+)
+from maillage.engine.indicators import diagnose as engine_diagnose
+from maillage.engine.rules import cpts_fonctionnement, cpts_size
+from maillage.engine.rules.common import ParameterTrail
+from maillage.engine.sources.finess import load_category_table
+from maillage.engine.sources.professions import load_profession_table
+from maillage.web.supply.models import (
+    Activity,
+    Establishment,
+    IndicatorDefinition,
+    IndicatorValue,
+    Professional,
+    Structure,
+    StructureCommune,
+    SupplyImport,
+)
+from maillage.web.territories.models import AGE_BAND_FIELDS, Commune, Departement, Epci, Region
+
+_LOCK = threading.Lock()
+_CACHE: dict[str, Any] = {}
+
+_VERSIONED = (
+    Commune,
+    Professional,
+    Activity,
+    Establishment,
+    Structure,
+    StructureCommune,
+    IndicatorDefinition,
+    IndicatorValue,
+    SupplyImport,
+)
+
+
+class TerritoryError(ValueError):
+    """A selection that names no known commune (message in French)."""
+
+
+def policy() -> SecrecyPolicy:
+    secret = (settings.SECRET_KEY or "maillage").encode()
+    return SecrecyPolicy(
+        seuil=int(getattr(settings, "MAILLAGE_SECRET_SEUIL", 5)),
+        hash_key=hashlib.sha256(b"cellkey:" + secret).hexdigest()[:16],
+    )
+
+
+# Tables whose row count is cheap enough to read on every request (small tables).
+_COUNTED = (Structure, StructureCommune, IndicatorDefinition, SupplyImport)
+
+
+def _version_query(full: bool) -> str:
+    parts = []
+    for model in _VERSIONED:
+        table = connection.ops.quote_name(model._meta.db_table)
+        pk = connection.ops.quote_name(model._meta.pk.column)
+        count = "CAST(COUNT(*) AS TEXT) || ':' || " if full or model in _COUNTED else ""
+        # Table and column names come from the models (quoted), never from user input.
+        parts.append(f"(SELECT {count}COALESCE(CAST(MAX({pk}) AS TEXT), '') FROM {table})")  # noqa: S608
+    return "SELECT " + ", ".join(parts)
+
+
+def data_version(full: bool = True) -> str:
+    """Version of the data read by the diagnosis. ``full=False``: largest primary keys (an
+    index lookup each) and counts of the small tables only — catches every import and every
+    addition; the full version (row counts of every table: a scan) also catches deletions."""
+    with connection.cursor() as cursor:
+        cursor.execute(_version_query(full))
+        row = cursor.fetchone()
+    return hashlib.sha256("|".join(map(str, row)).encode()).hexdigest()[:12]
+
+
+def invalidate() -> None:
+    with _LOCK:
+        _CACHE.clear()
+
+
+def snapshot() -> Snapshot:
+    """The cached snapshot, rebuilt when the data version changes.
+
+    Every call compares the quick version (index lookups, < 1 ms); the full version (row
+    counts, which also detect deletions) is compared at most every
+    ``MAILLAGE_DIAGNOSTIC_RECHECK_SECONDS`` (default 60 s).
+    """
+    quick = data_version(full=False)
+    cached = _CACHE.get("snapshot")
+    recheck = float(getattr(settings, "MAILLAGE_DIAGNOSTIC_RECHECK_SECONDS", 60))
+    now = time.monotonic()
+    if cached is not None and _CACHE.get("quick") == quick:
+        if now - _CACHE.get("checked", 0.0) < recheck:
+            return cached
+        if data_version(full=True) == cached.version:
+            _CACHE["checked"] = now
+            return cached
+    with _LOCK:
+        version = data_version(full=True)
+        cached = _CACHE.get("snapshot")
+        if cached is None or cached.version != version:
+            cached = build_snapshot(version)
+            _CACHE["snapshot"] = cached
+        _CACHE["quick"] = quick
+        _CACHE["checked"] = time.monotonic()
+    return cached
+
+
+def _floats(values) -> np.ndarray:
+    return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+
+
+def build_snapshot(version: str) -> Snapshot:
+    pol = policy()
+    band_fields = [field for field, _label in AGE_BAND_FIELDS.values()]
+    rows = list(
+        Commune.objects.filter(statut=Commune.Statut.ACTUELLE, nature=Commune.Nature.COMMUNE)
+        .order_by("code")
+        .values_list(
+            "code",
+            "nom",
+            "population",
+            "surface_km2",
+            "departement_id",
+            "region_id",
+            "epci_id",
+            "centre_lon",
+            "centre_lat",
+            *band_fields,
+        )
+    )
+    columns = list(zip(*rows, strict=True)) if rows else [()] * (9 + len(band_fields))
+    codes = np.array(columns[0], dtype=object)
+    index = {code: i for i, code in enumerate(columns[0])}
+    # Municipal arrondissements (Paris, Lyon, Marseille) count for their parent commune.
+    for code, parent in Commune.objects.filter(
+        nature=Commune.Nature.ARRONDISSEMENT, commune_parente__isnull=False
+    ).values_list("code", "commune_parente_id"):
+        if parent in index:
+            index[code] = index[parent]
+    ages = np.column_stack([_floats(c) for c in columns[9:]]) if rows else np.zeros((0, 7))
+    years = Commune.objects.aggregate(p=Max("population_annee"), a=Max("pop_ages_annee"))
+
+    def commune_index(code_list) -> np.ndarray:
+        return np.array([index.get(c, -1) if c else -1 for c in code_list], dtype=np.int32)
+
+    professions = load_profession_table()
+    labels = professions.labels
+    prof_rows = list(
+        Professional.objects.filter(actif=True).values_list(
+            "id", "identifiant_national", "categorie", "annee_naissance"
+        )
+    )
+    prof_cols = list(zip(*prof_rows, strict=True)) if prof_rows else [(), (), (), ()]
+    categories = sorted(set(prof_cols[2]) | {c.code for c in professions.categories})
+    cat_index = {c: i for i, c in enumerate(categories)}
+    prof_pos = {pk: i for i, pk in enumerate(prof_cols[0])}
+    act_rows = list(
+        Activity.objects.filter(commune__isnull=False, professional__actif=True).values_list(
+            "professional_id", "commune_id", "mode_exercice"
+        )
+    )
+    act_cols = list(zip(*act_rows, strict=True)) if act_rows else [(), (), ()]
+
+    finess = load_category_table()
+    etabs = list(Establishment.objects.values_list("classe", "lon", "lat", "nom", "commune_id"))
+    etab_cols = list(zip(*etabs, strict=True)) if etabs else [(), (), (), (), ()]
+    classes = sorted(set(etab_cols[0]))
+    class_index = {c: i for i, c in enumerate(classes)}
+
+    structs = list(Structure.objects.values_list("pk", "kind", "identifiant", "nom", "commune_id"))
+    struct_pos = {row[0]: i for i, row in enumerate(structs)}
+    pairs = [(pk, commune) for pk, *_rest, commune in structs if commune]
+    pairs += list(StructureCommune.objects.values_list("structure_id", "commune_id"))
+    pairs = sorted({(struct_pos[s], index[c]) for s, c in pairs if c in index})
+
+    indicators = []
+    for definition in IndicatorDefinition.objects.all():
+        latest = definition.valeurs.aggregate(a=Max("annee"))["a"]
+        if latest is None:
+            continue  # defined in the registry but not loaded: nothing to show
+        values = list(
+            IndicatorValue.objects.filter(indicator=definition, annee=latest).values_list(
+                "commune_id", "numerateur", "denominateur"
+            )
+        )
+        cols = list(zip(*values, strict=True)) if values else [(), (), ()]
+        commune = commune_index(cols[0])
+        keep = commune >= 0
+        indicators.append(
+            IndicatorSeries(
+                code=definition.code,
+                libelle=definition.libelle,
+                unite=definition.unite,
+                facteur=definition.facteur,
+                numerateur=definition.numerateur,
+                denominateur=definition.denominateur,
+                source=definition.source,
+                millesime=definition.millesime,
+                secret=definition.secret,
+                secret_seuil=definition.secret_seuil,
+                ponderation=definition.ponderation,
+                annee=latest,
+                commune=commune[keep],
+                num=_floats(cols[1])[keep],
+                den=_floats(cols[2])[keep],
+                record_key=record_keys(
+                    np.array([f"{definition.code}:{c}" for c in cols[0]], dtype=object), pol
+                )[keep]
+                if values
+                else np.zeros(0, dtype=np.uint64),
+            )
+        )
+
+    return Snapshot(
+        version=version,
+        codes=codes,
+        noms=np.array(columns[1], dtype=object),
+        population=_floats(columns[2]),
+        surface=_floats(columns[3]),
+        ages=ages,
+        departement=np.array(columns[4], dtype=object),
+        region=np.array(columns[5], dtype=object),
+        epci=np.array(columns[6], dtype=object),
+        lon=_floats(columns[7]),
+        lat=_floats(columns[8]),
+        population_annee=years["p"],
+        ages_annee=years["a"],
+        departement_noms=dict(Departement.objects.values_list("code", "nom")),
+        region_noms=dict(Region.objects.values_list("code", "nom")),
+        categories=categories,
+        category_labels=labels,
+        prof_category=np.array([cat_index[c] for c in prof_cols[2]], dtype=np.int16),
+        prof_key=record_keys(np.array(prof_cols[1], dtype=object), pol),
+        prof_birth=_floats(prof_cols[3]),
+        act_commune=commune_index(act_cols[1]),
+        act_prof=np.array([prof_pos[p] for p in act_cols[0]], dtype=np.int32),
+        act_liberal=np.array([m == "L" for m in act_cols[2]], dtype=bool),
+        classes=classes,
+        class_labels=finess.labels,
+        etab_class=np.array([class_index[c] for c in etab_cols[0]], dtype=np.int16),
+        etab_lon=_floats(etab_cols[1]),
+        etab_lat=_floats(etab_cols[2]),
+        etab_nom=np.array(etab_cols[3], dtype=object),
+        etab_commune=commune_index(etab_cols[4]),
+        struct_kind=np.array([s[1] for s in structs], dtype=object),
+        struct_id=np.array([s[2] for s in structs], dtype=object),
+        struct_nom=np.array([s[3] for s in structs], dtype=object),
+        struct_pk=np.array([s[0] for s in structs], dtype=np.int64),
+        pair_struct=np.array([p[0] for p in pairs], dtype=np.int64),
+        pair_commune=np.array([p[1] for p in pairs], dtype=np.int64),
+        indicators=indicators,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# CPTS size and fonctionnement, from the dated parameters
+
+
+def cpts_info(population: int, at: dt.date) -> dict[str, Any]:
+    trail = ParameterTrail()
+    size = cpts_size(int(population), at, trail)
+    amount = cpts_fonctionnement(size, at, trail)
+    used = trail.to_list()
+    return {
+        "taille": size,
+        "fonctionnement": {
+            "montant": float(amount),
+            "unite": "€ par an",
+            "parametres": used,
+            "verifie": trail.all_verified,
+        },
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Territory selection
+
+
+def _codes(snap: Snapshot, indices) -> list[str]:
+    return snap.codes[np.asarray(indices, dtype=np.int64)].tolist()
+
+
+def resolve(
+    communes: list[str] | None = None,
+    epci: str | None = None,
+    cpts: str | int | None = None,
+    autour: str | None = None,
+    km: float | None = None,
+    minutes: float | None = None,
+    polygone: list[list[float]] | None = None,
+) -> tuple[list[str], str]:
+    """Commune codes and a French label of a selection. Raises :class:`TerritoryError`."""
+    snap = snapshot()
+    if communes:
+        known = [c for c in dict.fromkeys(c.strip() for c in communes) if c in snap.index]
+        codes = sorted({snap.codes[snap.index[c]] for c in known})
+        label = f"{len(codes)} commune(s) choisie(s)"
+    elif epci:
+        found = Epci.objects.filter(siren=epci).first()
+        if found is None:
+            raise TerritoryError(f"EPCI inconnu : {epci}")
+        codes = _codes(snap, np.flatnonzero(snap.epci == epci))
+        label = found.nom
+    elif cpts:
+        lookup = {"kind": Structure.Kind.CPTS}
+        structure = None
+        if str(cpts).isdigit():
+            structure = Structure.objects.filter(pk=int(cpts), **lookup).first()
+        structure = structure or Structure.objects.filter(identifiant=str(cpts), **lookup).first()
+        if structure is None:
+            raise TerritoryError(f"CPTS inconnue : {cpts}")
+        members = StructureCommune.objects.filter(structure=structure).values_list(
+            "commune_id", flat=True
+        )
+        codes = sorted({snap.codes[snap.index[c]] for c in members if c in snap.index})
+        label = structure.nom
+    elif autour:
+        if autour not in snap.index:
+            raise TerritoryError(f"commune inconnue : {autour}")
+        centre = snap.codes[snap.index[autour]]
+        if minutes is not None:
+            from maillage.engine.accessibility import parameters as access_parameters
+
+            detour = access_parameters.value("traveltime.crowfly.detour_factor", None)
+            speed = access_parameters.value("traveltime.crowfly.speed_kmh", None)
+            found = selection.within_minutes(snap, centre, float(minutes), detour, speed)
+            label = f"communes à {minutes:g} min ou moins de {snap.noms[snap.index[centre]]}"
+        else:
+            distance = float(km if km is not None else 10)
+            found = selection.within_km(snap, centre, distance)
+            label = f"communes à {distance:g} km ou moins de {snap.noms[snap.index[centre]]}"
+        codes = _codes(snap, found)
+    elif polygone:
+        codes = _codes(snap, selection.inside_polygon(snap, [tuple(p[:2]) for p in polygone]))
+        label = f"sélection sur la carte ({len(codes)} communes)"
+    else:
+        raise TerritoryError("aucune commune choisie")
+    if not codes:
+        raise TerritoryError("aucune commune connue dans la sélection")
+    return codes, label
+
+
+def diagnose(codes: list[str], at: dt.date | None = None, label: str = "") -> dict[str, Any]:
+    """The published diagnosis (secrecy applied) of the communes ``codes``."""
+    at = at or dt.date.today()
+    snap = snapshot()
+    idx = snap.indices(codes)
+    if idx.size == 0:
+        raise TerritoryError("aucune commune connue dans la sélection")
+    population = round(float(np.nansum(snap.population[idx])))
+    result = engine_diagnose(snap, idx, policy(), at, cpts_info(population, at))
+    result["territoire"]["nom"] = label or f"{idx.size} commune(s)"
+    return result
+
+
+def age_band_labels() -> list[tuple[str, str]]:
+    return list(AGE_BANDS)

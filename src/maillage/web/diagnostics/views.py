@@ -1,0 +1,199 @@
+"""Public diagnosis pages (no account needed), exports, and saved territories (owner only)."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+
+from maillage.web.territories.models import Commune, Departement
+
+from . import presentation, services, svg
+from .models import SavedTerritory
+
+SELECTION_KEYS = ("communes", "epci", "cpts", "autour", "km", "minutes", "territoire")
+
+
+def _float(value):
+    try:
+        return float(str(value).replace(",", ".")) if value not in (None, "") else None
+    except ValueError:
+        raise services.TerritoryError(f"nombre attendu, reçu « {value} »") from None
+
+
+def selection_from(params, user=None) -> tuple[list[str], str]:
+    """Resolve a selection from query parameters (page, API, exports share it)."""
+    saved = params.get("territoire")
+    if saved:
+        if not (user and user.is_authenticated):
+            raise Http404
+        territory = get_object_or_404(SavedTerritory, pk=saved, owner=user)
+        return services.resolve(communes=territory.communes)[0], territory.nom
+    communes = params.get("communes") or ""
+    codes = [c for c in communes.replace(";", ",").replace(" ", ",").split(",") if c]
+    return services.resolve(
+        communes=codes,
+        epci=params.get("epci") or None,
+        cpts=params.get("cpts") or None,
+        autour=params.get("autour") or None,
+        km=_float(params.get("km")),
+        minutes=_float(params.get("minutes")),
+    )
+
+
+def index(request):
+    departements = Departement.objects.filter(communes__isnull=False).distinct().order_by("code")
+    chosen = request.GET.get("departement") or (departements[0].code if departements else "")
+    saved = (
+        SavedTerritory.objects.filter(owner=request.user) if request.user.is_authenticated else []
+    )
+    return render(
+        request,
+        "diagnostics/index.html",
+        {"departements": departements, "chosen": chosen, "saved": saved},
+    )
+
+
+def map_data(request, departement: str):
+    """GeoJSON of the communes of a département, for the selection map (public data)."""
+    rows = Commune.objects.filter(
+        departement_id=departement, statut=Commune.Statut.ACTUELLE, nature=Commune.Nature.COMMUNE
+    ).values_list("code", "nom", "population", "centre_lon", "centre_lat", "contour")
+    features = [
+        {
+            "type": "Feature",
+            "geometry": contour,
+            "properties": {"code": code, "nom": nom, "population": pop, "centre": [lon, lat]},
+        }
+        for code, nom, pop, lon, lat, contour in rows
+        if contour
+    ]
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+def _context(request, codes, label):
+    result = services.diagnose(codes, label=label)
+    query = urlencode({"communes": ",".join(result["territoire"]["communes"])})
+    return {
+        "result": result,
+        "t": result["territoire"],
+        "view": presentation.present(result),
+        "map_svg": mark_safe(svg.territory_map(result["territoire"]["communes"])),  # noqa: S308
+        "query": query,
+    }
+
+
+def territory(request):
+    try:
+        codes, label = selection_from(request.GET, request.user)
+    except services.TerritoryError as error:
+        messages.error(request, str(error))
+        return redirect("diagnostics:index")
+    context = _context(request, codes, label)
+    context["view"]["age_chart"] = mark_safe(context["view"]["age_chart"])  # noqa: S308
+    context["view"]["supply_chart"] = mark_safe(context["view"]["supply_chart"])  # noqa: S308
+    return render(request, "diagnostics/territory.html", context)
+
+
+def export(request, fmt: str):
+    try:
+        codes, label = selection_from(request.GET, request.user)
+    except services.TerritoryError as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    if fmt == "pdf":
+        data = render_pdf(codes, label)
+        return _download(data, "application/pdf", "diagnostic.pdf")
+    result = services.diagnose(codes, label=label)
+    if fmt == "csv":
+        data = presentation.to_csv(result).encode("utf-8-sig")
+        return _download(data, "text/csv; charset=utf-8", "diagnostic.csv")
+    if fmt == "xlsx":
+        return _download(
+            presentation.to_xlsx(result),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "diagnostic.xlsx",
+        )
+    if fmt == "json":
+        data = json.dumps(result, ensure_ascii=False, indent=1).encode()
+        return _download(data, "application/json", "diagnostic.json")
+    raise Http404
+
+
+def _download(data: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def pdf_html(codes: list[str], label: str = "", result: dict | None = None) -> str:
+    """The HTML handed to WeasyPrint (tests read it to check that no secret value leaks)."""
+    result = result or services.diagnose(codes, label=label)
+    view = presentation.present(result)
+    view["age_chart"] = mark_safe(view["age_chart"])  # noqa: S308
+    view["supply_chart"] = mark_safe(view["supply_chart"])  # noqa: S308
+    return render_to_string(
+        "diagnostics/pdf.html",
+        {
+            "result": result,
+            "t": result["territoire"],
+            "view": view,
+            "map_svg": mark_safe(svg.territory_map(result["territoire"]["communes"])),  # noqa: S308
+        },
+    )
+
+
+def render_pdf(codes: list[str], label: str = "", result: dict | None = None) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=pdf_html(codes, label, result)).write_pdf()
+
+
+# ---------------------------------------------------------------------------------------------
+# Saved territories: any logged-in user, each sees only their own.
+
+
+@login_required
+def saved_list(request):
+    return render(
+        request,
+        "diagnostics/saved.html",
+        {"saved": SavedTerritory.objects.filter(owner=request.user)},
+    )
+
+
+@login_required
+@require_POST
+def save(request):
+    nom = (request.POST.get("nom") or "").strip()[:120]
+    try:
+        codes, _label = selection_from(request.POST, request.user)
+    except services.TerritoryError as error:
+        messages.error(request, str(error))
+        return redirect("diagnostics:index")
+    if not nom:
+        messages.error(request, "Donnez un nom au territoire.")
+        return redirect(
+            reverse("diagnostics:territory") + "?" + urlencode({"communes": ",".join(codes)})
+        )
+    SavedTerritory.objects.update_or_create(
+        owner=request.user, nom=nom, defaults={"communes": codes}
+    )
+    messages.success(request, f"Territoire « {nom} » enregistré.")
+    return redirect("diagnostics:saved")
+
+
+@login_required
+@require_POST
+def delete(request, pk: int):
+    territory = get_object_or_404(SavedTerritory, pk=pk, owner=request.user)
+    territory.delete()
+    messages.success(request, f"Territoire « {territory.nom} » supprimé.")
+    return redirect("diagnostics:saved")
