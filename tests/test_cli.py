@@ -162,3 +162,22 @@ def test_parametres_lists_status(run):
     assert "aci.cpts.fonctionnement" in output and "NON VÉRIFIÉ" in output
     only = run("parametres", "--non-verifies").output
     assert "(depuis" in only and ", vérifié)" not in only
+
+
+def test_commune_json_includes_the_offer(run, demo_territory):
+    from maillage.web.supply.demo import load_demo as load_supply_demo
+    from maillage.web.supply.models import Activity
+
+    load_supply_demo()
+    town = Commune.objects.filter(departement="00").order_by("-population").first()
+    card = json.loads(run("commune", town.code, "--json").output)
+    offer = card["offre"]
+    gps = offer["professionnels"]["medecin_generaliste"]
+    expected = (
+        Activity.objects.filter(commune=town, professional__categorie="medecin_generaliste")
+        .values("professional")
+        .distinct()
+        .count()
+    )
+    assert gps["effectif"] == expected > 0
+    assert gps["liberaux"] <= gps["effectif"]

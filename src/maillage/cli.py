@@ -227,7 +227,10 @@ def commune(code, as_json):
     found = Commune.objects.filter(code=code).first()
     if found is None:
         raise click.ClickException(f"commune {code} absente du référentiel")
+    from maillage.web.supply.services import commune_offer
+
     summary = commune_summary(found)
+    summary["offre"] = commune_offer(found)
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False))
         return

@@ -1,3 +1,43 @@
-from ninja import Router
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+
+from maillage.web.territories.models import Commune
+
+from . import services
 
 router = Router(tags=["Offre de soins"])
+
+
+class CategoryCount(Schema):
+    libelle: str
+    effectif: int
+    liberaux: int
+
+
+class ClassCount(Schema):
+    libelle: str
+    effectif: int
+
+
+class StructureItem(Schema):
+    identifiant: str
+    nom: str
+
+
+class CommuneOffer(Schema):
+    professionnels: dict[str, CategoryCount]
+    etablissements: dict[str, ClassCount]
+    structures: dict[str, list[StructureItem]]
+
+
+@router.get(
+    "/communes/{code}",
+    response=CommuneOffer,
+    summary="Offre de soins d'une commune",
+    description="Données publiques, sans données nominatives : professionnels distincts en "
+    "activité par catégorie (effectif et libéraux), établissements par classe, structures "
+    "d'exercice coordonné (MSP, centres de santé au siège dans la commune ; CPTS dont le "
+    "périmètre la couvre). Paris, Lyon et Marseille cumulent leurs arrondissements.",
+)
+def commune_offer(request, code: str):
+    return services.commune_offer(get_object_or_404(Commune, code=code))

@@ -60,6 +60,12 @@ class Professional(models.Model):
         SupplyImport, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     actif = models.BooleanField(default=True, help_text="présent dans le dernier import RPPS")
+    empreinte_activites = models.CharField(
+        max_length=16,
+        blank=True,
+        help_text="empreinte des activités du dernier import : seules celles qui changent "
+        "sont réécrites",
+    )
 
     class Meta:
         ordering = ["nom", "prenom"]
@@ -85,6 +91,12 @@ class Activity(models.Model):
         Commune, null=True, blank=True, on_delete=models.SET_NULL, related_name="activites"
     )
     code_postal = models.CharField(max_length=5, blank=True)
+    code_commune = models.CharField(
+        "code commune lu",
+        max_length=5,
+        blank=True,
+        help_text="code INSEE du fichier (ou déduit du code postal), même hors référentiel",
+    )
     origine_commune = models.CharField(
         max_length=12, blank=True, help_text="commune, code_postal ou vide"
     )
@@ -208,7 +220,7 @@ class IndicatorDefinition(models.Model):
 
     code = models.CharField(max_length=60, primary_key=True)
     libelle = models.CharField(max_length=200)
-    unite = models.CharField(max_length=40, help_text="%, pour 100 000 hab., consultations/an…")
+    unite = models.CharField(max_length=100, help_text="%, pour 100 000 hab., consultations/an…")
     facteur = models.FloatField(
         default=1.0, help_text="valeur = facteur × Σ numérateurs / Σ dénominateurs"
     )

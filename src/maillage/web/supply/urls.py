@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "supply"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("communes/<str:code>/", views.commune, name="commune"),
+    path("cpts/nouvelle/", views.cpts_edit, name="cpts_new"),
+    path("cpts/<int:pk>/", views.cpts_edit, name="cpts_edit"),
+]
