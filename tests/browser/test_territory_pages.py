@@ -3,7 +3,6 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
