@@ -186,6 +186,7 @@ INDICATOR_KEYS = {
     "poids",
     "valeur_initiale",
     "objectif",
+    "objectifs",
     "paliers",
     "mode",
     "resultats",
@@ -306,7 +307,17 @@ def _parse_indicator(raw: Any, path: str) -> Indicator:
         )
         for k, v in obj.mapping("resultats").items()
     }
+    objectives = {}
+    for k, v in obj.mapping("objectifs").items():
+        year = _year_key(k, obj.field("objectifs"), maximum=5)
+        value = parse_number(v, f"{obj.field('objectifs')}.{k}", minimum=None)
+        if value == baseline:
+            raise ContractError(
+                f"{obj.field('objectifs')}.{k}", "doit différer de la valeur initiale"
+            )
+        objectives[year] = value
     return Indicator(
+        objectives=objectives,
         code=obj.text("code"),
         weight=weight,
         baseline=baseline,

@@ -103,6 +103,19 @@ class Indicator:
     results: Mapping[int, Decimal] = field(default_factory=dict)  # contract year → result
     mode: str = "lineaire"  # or "paliers"
     label: str = ""
+    # Yearly objectives negotiated in the contract (contract year → objective); a year without
+    # one uses ``objective`` (the objective at the end of the contract).
+    objectives: Mapping[int, Decimal] = field(default_factory=dict)
+
+    def objective_for(self, year: int) -> Decimal:
+        return self.objectives.get(year, self.objective)
+
+    def levels_for(self, year: int) -> tuple[Level, ...]:
+        """Intermediate levels usable against the objective of ``year``: those strictly
+        between the baseline and that objective (a yearly objective below a level drops it)."""
+        goal = self.objective_for(year)
+        lo, hi = min(self.baseline, goal), max(self.baseline, goal)
+        return tuple(lv for lv in self.levels if lo < lv.value < hi)
 
 
 def achievement_rate(
@@ -439,7 +452,9 @@ def _variable_amount(mission: Mission, k: int, prorata: Decimal) -> tuple[Decima
     total = Decimal(0)
     parts = []
     for ind in mission.indicators:
-        rate = achievement_rate(ind.baseline, ind.objective, ind.results[k], ind.levels, ind.mode)
+        rate = achievement_rate(
+            ind.baseline, ind.objective_for(k), ind.results[k], ind.levels_for(k), ind.mode
+        )
         total += rate * ind.weight
         parts.append(f"{ind.code} {_fr(rate * 100, 1)} % × poids {_fr(ind.weight)}")
     amount = round_cents(total * mission.variable * prorata)

@@ -14,7 +14,9 @@ def snapshot(instance: models.Model) -> dict:
     """Field values of ``instance`` as JSON-friendly data (for the before / after record)."""
     import json
 
-    return json.loads(json.dumps(model_to_dict(instance), cls=DjangoJSONEncoder))
+    # Concrete fields only: many-to-many values are model instances that JSON cannot hold.
+    fields = [f.name for f in instance._meta.concrete_fields]
+    return json.loads(json.dumps(model_to_dict(instance, fields=fields), cls=DjangoJSONEncoder))
 
 
 def record_change(
