@@ -41,12 +41,27 @@ def _year(value, default: int) -> int:
     return year if 2000 <= year <= 2100 else default
 
 
+def _latest_activity_year(code: str | None) -> int | None:
+    """The activity report covers a past year: default to the last year with contacts."""
+    from maillage.web.outreach.models import Contact
+
+    if not code:
+        return None
+    latest = (
+        Contact.objects.filter(departement=code)
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    return latest.year if latest else None
+
+
 @staff_required
 def index(request):
     departements = list(_departements(request.user))
     default_year = dt.date.today().year
     code = request.GET.get("departement") or (departements[0].code if departements else None)
-    year = _year(request.GET.get("annee"), default_year)
+    year = _year(request.GET.get("annee"), _latest_activity_year(code) or default_year - 1)
     figures = None
     if code:
         _check(request.user, code)
