@@ -28,6 +28,7 @@ EXTRA_COMMANDS = (
 # Modules of the web apps that add commands with ``register(main, import_group)``: imports go
 # under ``maillage import``, other commands at the top level.
 REGISTERING_MODULES = (
+    "maillage.commands.territories",
     "maillage.commands.supply",
     "maillage.commands.diagnostics",
     "maillage.commands.zoning",
