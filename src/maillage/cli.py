@@ -253,6 +253,7 @@ def parametres(on, non_verifies, as_json):
     """Paramètres datés (textes, conventions, méthodes) et leur statut de vérification."""
     import datetime as dt
 
+    setup_django()  # the page module imports the API layer, which needs Django configured
     from maillage.web.parameters import all_parameters
 
     day = on.date() if on else dt.date.today()

@@ -28,3 +28,14 @@ def test_api_lists_parameters(client):
     fonctionnement = by_name["aci.cpts.fonctionnement"]["historique"][0]
     assert fonctionnement["verifie"] is True
     assert fonctionnement["valeur"] == {"1": 50000, "2": 60000, "3": 75000, "4": 90000}
+
+
+def test_one_registry_feeds_the_page():
+    from maillage.engine.rules import list_parameters
+
+    rows = all_parameters()
+    assert [row.nom for row in rows] == [item["nom"] for item in list_parameters()]
+    steps = next(row for row in rows if row.nom == "apl.decay.steps")
+    assert steps.domaine == "apl"
+    assert [p.verifie for p in steps.historique] == [True, False]
+    assert steps.historique[1].valeur["15"] == 2 / 3

@@ -78,40 +78,42 @@ def _read_supply(path: Path) -> tuple[np.ndarray, np.ndarray]:
     return summed.index.to_numpy(dtype=object), summed.to_numpy(dtype=np.float64)
 
 
+def _file_option(flag: str, dest: str, help_text: str, **extra):
+    """A ``--flag PATH`` option naming one file (not a folder), given as a ``Path``."""
+    return click.option(
+        flag, dest, type=click.Path(dir_okay=False, path_type=Path), help=help_text, **extra
+    )
+
+
 @group.command("apl")
-@click.option(
+@_file_option(
     "--supply",
     "supply_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Offre par commune : CSV « code,offre » (actes par an, ou ETP avec --unite-offre etp). "
+    "Offre par commune : CSV « code,offre » (actes par an, ou ETP avec --unite-offre etp). "
     "Les lignes d'un même code sont additionnées.",
 )
-@click.option(
+@_file_option(
     "--population",
     "population_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Population par commune : CSV « code,population », ou « code » et une colonne par "
+    "Population par commune : CSV « code,population », ou « code » et une colonne par "
     "tranche d'âge avec --profil.",
 )
-@click.option(
+@_file_option(
     "--profil",
     "profile_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Profil de consommation par tranche d'âge : CSV « tranche,consommation » ; la "
+    "Profil de consommation par tranche d'âge : CSV « tranche,consommation » ; la "
     "population est alors standardisée (référence : l'ensemble des communes du fichier).",
 )
-@click.option(
+@_file_option(
     "--travel-times",
     "travel_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Temps de trajet : CSV ou Parquet « origine,destination,minutes ». Les couples "
+    "Temps de trajet : CSV ou Parquet « origine,destination,minutes ». Les couples "
     "absents sont hors de portée ; t_ii = 0 est ajouté s'il manque.",
 )
-@click.option(
+@_file_option(
     "--crow-fly",
     "points_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Approximation à vol d'oiseau depuis les centroïdes : CSV « code,latitude,longitude » "
+    "Approximation à vol d'oiseau depuis les centroïdes : CSV « code,latitude,longitude » "
     "(ou code_insee). Approximation, pas un temps routier.",
 )
 @click.option(
@@ -157,12 +159,11 @@ def _read_supply(path: Path) -> tuple[np.ndarray, np.ndarray]:
     help="Adresse du planificateur Dask (tcp://hôte:8786) ; sans elle, un cluster "
     "local de 2 workers est démarré.",
 )
-@click.option(
+@_file_option(
     "--output",
     "output_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    "Fichier CSV « code,apl » (défaut : sortie standard).",
     default=None,
-    help="Fichier CSV « code,apl » (défaut : sortie standard).",
 )
 @click.option(
     "--depuis-base",

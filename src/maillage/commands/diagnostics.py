@@ -15,6 +15,11 @@ def register(main: click.Group, import_group: click.Group) -> None:
     @click.option("--epci", help="SIREN de l'EPCI")
     @click.option("--cpts", help="identifiant (ou n° interne) de la CPTS")
     @click.option(
+        "--zone",
+        help="zone d'un zonage d'étude, TYPE:CODE (ex. tvs:T01 ; tvs@2024:T01 pour un "
+        "millésime donné ; liste : maillage zonages)",
+    )
+    @click.option(
         "--format",
         "fmt",
         type=click.Choice(["json", "csv", "xlsx", "pdf"]),
@@ -26,11 +31,11 @@ def register(main: click.Group, import_group: click.Group) -> None:
         type=click.Path(dir_okay=False, path_type=Path),
         help="fichier de sortie (par défaut : sortie standard pour json et csv)",
     )
-    def diagnostic(communes, epci, cpts, fmt, output):
+    def diagnostic(communes, epci, cpts, zone, fmt, output):
         """Diagnostic territorial (secret statistique appliqué) d'un ensemble de communes."""
-        if sum(bool(x) for x in (communes, epci, cpts)) != 1:
+        if sum(bool(x) for x in (communes, epci, cpts, zone)) != 1:
             raise click.UsageError(
-                "indiquez exactement une option parmi --communes, --epci, --cpts"
+                "indiquez exactement une option parmi --communes, --epci, --cpts, --zone"
             )
         from maillage.cli import setup_django
 
@@ -42,6 +47,7 @@ def register(main: click.Group, import_group: click.Group) -> None:
                 communes=[c for c in (communes or "").split(",") if c.strip()] or None,
                 epci=epci,
                 cpts=cpts,
+                zone=zone,
             )
             result = services.diagnose(codes, label=label)
         except services.TerritoryError as error:

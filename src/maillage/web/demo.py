@@ -87,7 +87,7 @@ def load_demo_territory(report: ImportReport | None = None) -> ImportReport:
 
 # Modules that add demo content, in dependency order; each may define ``load_demo()``
 # (idempotent, returns an ImportReport) in ``maillage.web.<module>.demo``.
-DEMO_MODULES = ("supply", "access", "coordination", "outreach")
+DEMO_MODULES = ("territories", "supply", "access", "coordination", "outreach")
 
 
 def load_demo() -> list[ImportReport]:

@@ -1,21 +1,20 @@
 """Public list of every dated parameter from laws, conventions and methods.
 
 Users see each value with its period, its reference and whether it was verified in an
-official text. Two registries exist: the legal rules (``engine/rules/parameters``) and the
-accessibility method (``engine/accessibility/parameters.yaml``); both are shown in one
-shape here.
+official text. There is one registry, the YAML tree ``engine/rules/parameters`` (legal rules
+and the accessibility method alike, see docs/regles.md); this module only shapes it for the
+page, the API and ``maillage parametres``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.shortcuts import render
-from ninja import Router, Schema
+from ninja import Router
 
-from maillage.engine.accessibility.parameters import load_parameters as load_method_parameters
-from maillage.engine.rules import list_parameters as list_rule_parameters
+from maillage.engine.rules import list_parameters
 
 
 @dataclass
@@ -26,7 +25,7 @@ class ParameterPeriod:
     reference: str
     url: str | None
     verifie: bool
-    note: str | None = None
+    note: str | None
 
 
 @dataclass
@@ -35,7 +34,7 @@ class ParameterRow:
     domaine: str
     description: str
     unite: str
-    historique: list[ParameterPeriod] = field(default_factory=list)
+    historique: list[ParameterPeriod]
 
     def en_vigueur(self, on: dt.date) -> ParameterPeriod | None:
         current = None
@@ -47,52 +46,35 @@ class ParameterRow:
         return current
 
 
+def _verified(statut: str | dict[str, str]) -> bool:
+    """A value whose keys have their own status is verified only if every key is."""
+    statuses = statut.values() if isinstance(statut, dict) else [statut]
+    return all(s == "verifie" for s in statuses)
+
+
 def all_parameters() -> list[ParameterRow]:
-    rows = []
-    for item in list_rule_parameters():
-        rows.append(
-            ParameterRow(
-                nom=item["nom"],
-                domaine=item["nom"].split(".")[0],
-                description=item["description"],
-                unite=item.get("unite") or "",
-                historique=[
-                    ParameterPeriod(
-                        debut=str(h["debut"]),
-                        fin=str(h["fin"]) if h.get("fin") else None,
-                        valeur=h["valeur"],
-                        reference=(h.get("reference") or {}).get("titre", ""),
-                        url=(h.get("reference") or {}).get("url"),
-                        verifie=h["statut"] == "verifie",
-                        note=h.get("note"),
-                    )
-                    for h in item["historique"]
-                ],
-            )
+    """Every parameter of the registry with its full history, sorted by name."""
+    return [
+        ParameterRow(
+            nom=item["nom"],
+            domaine=item["nom"].split(".")[0],
+            description=item["description"],
+            unite=item["unite"],
+            historique=[
+                ParameterPeriod(
+                    debut=h["debut"],
+                    fin=h["fin"],
+                    valeur=h["valeur"],
+                    reference=h["reference"]["titre"],
+                    url=h["reference"]["url"],
+                    verifie=_verified(h["statut"]),
+                    note=h["note"],
+                )
+                for h in item["historique"]
+            ],
         )
-    for name, parameter in load_method_parameters().items():
-        values = list(parameter.values)
-        rows.append(
-            ParameterRow(
-                nom=name,
-                domaine="accessibilite",
-                description=parameter.description,
-                unite=parameter.unit,
-                historique=[
-                    ParameterPeriod(
-                        debut=value.start.isoformat(),
-                        fin=values[k + 1].start.isoformat() if k + 1 < len(values) else None,
-                        valeur=value.value,
-                        reference=value.reference_title,
-                        url=value.reference_url,
-                        verifie=value.verified,
-                        note=value.note,
-                    )
-                    for k, value in enumerate(values)
-                ],
-            )
-        )
-    return sorted(rows, key=lambda row: row.nom)
+        for item in list_parameters()
+    ]
 
 
 def parameters_page(request):
@@ -115,33 +97,12 @@ def parameters_page(request):
 router = Router(tags=["Paramètres"])
 
 
-class PeriodOut(Schema):
-    debut: str
-    fin: str | None
-    valeur: object
-    reference: str
-    url: str | None
-    verifie: bool
-    note: str | None
-
-
-class ParameterOut(Schema):
-    nom: str
-    domaine: str
-    description: str
-    unite: str
-    historique: list[PeriodOut]
-
-
 @router.get(
     "/parametres",
-    response=list[ParameterOut],
+    response=list[ParameterRow],  # the dataclasses are the response schema
     summary="Paramètres datés",
     description="Toutes les valeurs issues des textes et méthodes, avec leur période, "
     "leur référence et leur statut (vérifié ou non).",
 )
 def api_parameters(request):
-    return [
-        row.__dict__ | {"historique": [p.__dict__ for p in row.historique]}
-        for row in all_parameters()
-    ]
+    return all_parameters()

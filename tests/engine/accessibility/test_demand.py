@@ -60,7 +60,7 @@ def test_age_cap_inclusive_or_exclusive():
     np.testing.assert_array_equal(
         eligible_by_age(ages, 65, inclusive=False), [True, True, False, False, True]
     )
-    # Default: 65, inclusive (unverified reading, see parameters.yaml).
+    # Default: 65, inclusive (unverified reading, see apl.supply.age_cap.inclusive).
     np.testing.assert_array_equal(eligible_by_age(ages), [True, True, True, False, True])
     assert eligible_by_age([90], np.inf).all()
 

@@ -1,4 +1,5 @@
-"""Dated method parameters (parameters.yaml) and their strict loader."""
+"""Dated method parameters: the accessibility view over the single registry of dated
+parameters (engine/rules/parameters), strict like it."""
 
 from __future__ import annotations
 
@@ -54,32 +55,62 @@ def test_returned_values_are_copies():
     assert parameters.value("apl.decay.steps")[10] == 1
 
 
+GOOD = """\
+description: d
+unite: u
+last_value_still_valid_on: 2026-01-01
+values:
+  2020-01-01:
+    value: {10: 1, 15: !fraction 2/3}
+    reference: {titre: t}
+    statut: non_verifie
+    source_tag: "U"
+"""
+
+
+def write_tree(tmp_path, text, name="apl/p.yaml"):
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_reads_the_method_branches_of_the_registry(tmp_path):
+    write_tree(tmp_path, GOOD)
+    write_tree(tmp_path, GOOD, "aci/autre.yaml")  # not a method parameter
+    loaded = load_parameters(tmp_path)
+    assert set(loaded) == {"apl.p"}
+    (dated,) = loaded["apl.p"].values
+    assert dated.value == {10: 1, 15: 2 / 3}
+    assert (dated.status, dated.statut, dated.source_tag) == ("unverified", "non_verifie", "U")
+    assert loaded["apl.p"].unit == "u"
+
+
+def test_every_method_parameter_is_in_the_single_registry():
+    from maillage.engine.rules.loader import load_parameters as load_registry
+
+    registry = load_registry()
+    for name, method_parameter in load_parameters().items():
+        source = registry.parameter(name)
+        assert method_parameter.source is source
+        assert [v.start for v in method_parameter.values] == [v.start for v in source.values]
+
+
 @pytest.mark.parametrize(
-    ("text", "message"),
+    ("old", "new", "message"),
     [
-        ("p: {description: d, unit: u, values: [], extra: 1}", "inconnues"),
-        (
-            "p: {description: d, unit: u, values: [{start: 2020-13-01, value: 1, status: "
-            "verified, reference: {title: t}}]}",
-            "date",
-        ),
-        (
-            "p: {description: d, unit: u, values: [{start: 2020-01-01, value: 1, status: ok, "
-            "reference: {title: t}}]}",
-            "statut",
-        ),
-        (
-            "p: {description: d, unit: u, values: [{start: 2020-01-01, value: 1, "
-            "status: verified, reference: {url: x}}]}",
-            "titre",
-        ),
+        ("unite: u", "unit: u", "inconnue"),
+        ("2020-01-01:", "2020-13-01:", "date"),
+        ("statut: non_verifie", "statut: ok", "statut"),
+        ("{titre: t}", "{url: x}", "titre"),
+        ("!fraction 2/3", "!fraction 2/0", "fraction"),
     ],
 )
-def test_loader_is_strict(tmp_path, text, message):
-    path = tmp_path / "parametres.yaml"
-    path.write_text(text, encoding="utf-8")
+def test_loader_is_strict(tmp_path, old, new, message):
+    assert old in GOOD
+    write_tree(tmp_path, GOOD.replace(old, new), "apl/parametres.yaml")
     with pytest.raises(ParameterError, match=message) as error:
-        load_parameters(path)
+        load_parameters(tmp_path)
     assert "parametres.yaml" in str(error.value)
 
 

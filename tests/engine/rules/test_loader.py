@@ -110,6 +110,9 @@ def test_per_key_status():
         ('url: "https://www.legifrance.gouv.fr/x"', "url: ftp://x", "url https:// attendue"),
         ("last_value_still_valid_on: 2026-01-01\n", "", "last_value_still_valid_on"),
         ("    value: 10", "    value: [[1]]", "valeur scalaire attendue"),
+        ("    value: 10", "    value: !fraction 2/0", "fraction malformée '2/0'"),
+        ("    value: 10", "    value: {a: !fraction 0.5}", "fraction malformée '0.5'"),
+        ("    value: 10", "    value: !fraction [1, 2]", "YAML invalide"),
     ],
 )
 def test_strict_loader_names_file_and_key(tmp_path, old, new, message):
@@ -119,6 +122,22 @@ def test_strict_loader_names_file_and_key(tmp_path, old, new, message):
         load_parameters(tmp_path)
     assert str(path) in str(info.value)
     assert message in str(info.value)
+
+
+def test_fractions_are_exact_floats(tmp_path):
+    text = GOOD.replace("    value: 10", "    value: {10: 1, 15: !fraction 2/3, 20: !fraction 1/3}")
+    write(tmp_path, text.replace("    value: 12", "    value: [!fraction -1/4, 0.5]"))
+    params = load_parameters(tmp_path)
+    assert params.get("a.b", dt.date(2020, 1, 1)).value == {10: 1, 15: 2 / 3, 20: 1 / 3}
+    assert params.get("a.b", dt.date(2022, 1, 1)).value == [-0.25, 0.5]
+    assert list_parameters(tmp_path)[0]["historique"][0]["valeur"]["15"] == 2 / 3
+
+
+def test_fraction_error_names_the_key(tmp_path):
+    write(tmp_path, GOOD.replace("    value: 10", "    value: {15: !fraction deux/tiers}"))
+    with pytest.raises(ParameterFileError) as info:
+        load_parameters(tmp_path)
+    assert info.value.key == "values.2020-01-01.value.15"
 
 
 def test_key_named_in_error(tmp_path):

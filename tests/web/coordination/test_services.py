@@ -290,7 +290,6 @@ def test_event_document_upload_checked(agent_client):
     doc = event.documents.get()
     response = agent_client.get(reverse("coordination:document", args=[doc.pk]))
     assert b"".join(response.streaming_content).startswith(b"%PDF")
-    response.close()
     assert services.current_stage(contract.dossier) == "aci"
 
 

@@ -186,11 +186,11 @@ def test_population_imports_write_values(var_referential, tmp_path):
         "93;PACA;83;2;99;137;Toulon;180452;3000;183452\n"
         "93;PACA;99;2;99;999;Ailleurs;1;0;1\n"
     )
-    report = importers.import_legal_populations(populations, 2021)
+    report = importers.import_legal_populations(populations, 2024)
     assert report.counts["communes"]["mis à jour"] == 1
     assert "99999" in report.warnings[0]
     toulon = Commune.objects.get(code="83137")
-    assert (toulon.population, toulon.population_annee) == (180452, 2021)
+    assert (toulon.population, toulon.population_annee) == (180452, 2024)
     header = "CODGEO;P22_POP;" + ";".join(
         f"P22_POP{b}" for b in ("0014", "1529", "3044", "4559", "6074", "7589", "90P")
     )

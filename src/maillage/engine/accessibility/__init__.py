@@ -4,7 +4,7 @@ Modules: :mod:`.decay` (distance-decay functions), :mod:`.fca` (weight matrix, E
 means), :mod:`.demand` (age standardisation, supply, age cap), :mod:`.traveltimes` (files,
 crow-fly approximation), :mod:`.osrm` (OSRM table client), :mod:`.distributed` (Dask
 backend), :mod:`.whatif` (incremental supply changes, candidate ranking), :mod:`.parameters`
-(dated method parameters from ``parameters.yaml``).
+(dated method parameters, read from the single registry ``engine/rules/parameters``).
 """
 
 from .decay import GaussianDecay, StepDecay, apl_decay, catchment, gaussian_decay, step_decay

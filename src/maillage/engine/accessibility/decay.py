@@ -116,7 +116,7 @@ def catchment(max_minutes: float) -> StepDecay:
 
 
 def apl_decay(on: dt.date | None = None) -> StepDecay:
-    """APL step decay in force on ``on`` (see ``apl.decay.steps`` in ``parameters.yaml``)."""
+    """APL step decay in force on ``on`` (see parameter ``apl.decay.steps``)."""
     return StepDecay(parameters.value("apl.decay.steps", on))
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .aggregate import haversine_km, ratio, weighted_mean
+from .evolution import Evolution, population_evolution, vintages
 from .secrecy import SecrecyPolicy, publish_counts
 from .snapshot import AGE_BANDS, BANDS_75_PLUS, Snapshot
 
@@ -438,6 +439,9 @@ def diagnose(
             )
         )
 
+    evolution = _evolution_entries(snapshot, mask, {"departement": dep, "region": reg}, pop_source)
+    entries.extend(evolution["entries"])
+
     population = territory["population"].valeur or 0.0
     surface = territory["surface"].valeur
     centre = weighted_centre(snapshot, idx) if idx.size else None
@@ -460,6 +464,7 @@ def diagnose(
             "france": {"code": "FR", "nom": "France (communes chargées)"},
         },
         "indicateurs": entries,
+        "evolution_population": evolution["summary"],
         "etablissements": nearest_establishments(snapshot, idx, mask),
         "structures": structures(snapshot, mask),
         "secret": {
@@ -470,3 +475,72 @@ def diagnose(
         "date": at.isoformat(),
         "version_donnees": snapshot.version,
     }
+
+
+def _level_mask(snapshot: Snapshot, level: str, code) -> np.ndarray:
+    key = ("mask", level, code)
+    if key not in snapshot.cache:
+        if level == "france":
+            snapshot.cache[key] = np.ones(snapshot.size, dtype=bool)
+        else:
+            column = snapshot.departement if level == "departement" else snapshot.region
+            snapshot.cache[key] = column == code
+    return snapshot.cache[key]
+
+
+def _level_evolution(snapshot: Snapshot, level: str, code, start: int, end: int) -> Evolution:
+    key = ("evolution", level, code, start, end)
+    if key not in snapshot.cache:
+        snapshot.cache[key] = population_evolution(
+            snapshot, _level_mask(snapshot, level, code), start, end
+        )
+    return snapshot.cache[key]
+
+
+def _evolution_entries(
+    snapshot: Snapshot, mask: np.ndarray, codes: dict[str, Any], source: str
+) -> dict[str, Any]:
+    """The "évolution de la population" block between the oldest and the newest vintage known
+    for the territory (the comparison levels use the same two vintages); empty when only one
+    vintage is loaded."""
+    years = vintages(snapshot, mask)
+    if years is None:
+        return {"entries": [], "summary": None}
+    start, end = years
+    own = population_evolution(snapshot, mask, start, end)
+    levels = {
+        name: _level_evolution(snapshot, name, codes.get(name), start, end) for name in LEVELS
+    }
+    period = f"{start}–{end}"
+    rows = (
+        ("evolution.population_debut", f"Population {start}", "habitants",
+         lambda e: Figure(e.population_debut, e.population_debut, None)),
+        ("evolution.population_fin", f"Population {end}", "habitants",
+         lambda e: Figure(e.population_fin, e.population_fin, None)),
+        ("evolution.absolue", f"Évolution de la population {period}", "habitants",
+         lambda e: Figure(e.absolue, e.population_fin, e.population_debut)),
+        ("evolution.taux_annuel", f"Taux d'évolution annuel moyen {period}", "% par an",
+         lambda e: Figure(e.taux_annuel, e.population_fin, e.population_debut)),
+    )  # fmt: skip
+    entries = [
+        _entry(
+            code,
+            label,
+            unit,
+            "evolution",
+            figure(own),
+            {name: figure(levels[name]).valeur for name in LEVELS},
+            source,
+            period,
+        )
+        for code, label, unit, figure in rows
+    ]
+    summary = {
+        "annee_debut": start,
+        "annee_fin": end,
+        "communes_couvertes": own.communes,
+        "nb_communes": int(np.count_nonzero(mask)),
+        "methode": "Σ populations des communes connues aux deux millésimes ; taux annuel moyen "
+        "= (Σ P fin / Σ P début)^(1/années) − 1",
+    }
+    return {"entries": entries, "summary": summary}

@@ -89,6 +89,9 @@ class Snapshot:
     pair_commune: np.ndarray
     indicators: list[IndicatorSeries]
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)
+    # Legal population history: vintages (sorted) and values (n, len(pop_years)), NaN unknown.
+    pop_years: list[int] = field(default_factory=list)
+    pop_history: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
 
     def __post_init__(self) -> None:
         self.index = {code: i for i, code in enumerate(self.codes.tolist())}

@@ -3,7 +3,8 @@
 One YAML file per parameter (or per small node, e.g. one amount per CPTS size). The parameter
 name is the file path relative to ``parameters/``, with dots: ``aci/cpts/fonctionnement.yaml``
 is ``aci.cpts.fonctionnement``. Values are keyed by start date; a value holds until the next
-date, and a ``value: null`` ends it. See ``docs/regles.md`` for the format.
+date, and a ``value: null`` ends it. An exact fraction is written ``!fraction 2/3`` and read
+as the nearest float (``2 / 3``). See ``docs/regles.md`` for the format.
 
 The loader is strict: unknown keys, malformed dates, missing reference or status are errors
 naming the file and the key (:class:`ParameterFileError`, message in French).
@@ -16,6 +17,7 @@ import itertools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -37,6 +39,8 @@ VALUE_KEYS = {"value", "reference", "statut", "source_tag", "note"}
 REQUIRED_VALUE_KEYS = {"value", "reference", "statut", "source_tag"}
 REFERENCE_KEYS = {"titre", "url"}
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_FRACTION_RE = re.compile(r"^(-?\d+)/(\d+)$")
+FRACTION_TAG = "!fraction"
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -48,6 +52,22 @@ _StrictLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+class _FractionText(str):
+    """Text of a ``!fraction`` scalar. Turned into a float by the parser rather than by the
+    YAML constructor, so that a malformed fraction is an error naming the file and the key."""
+
+
+def _construct_fraction(loader: yaml.SafeLoader, node: yaml.Node) -> _FractionText:
+    if not isinstance(node, yaml.ScalarNode):
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{FRACTION_TAG} s'applique à un scalaire p/q", node.start_mark
+        )
+    return _FractionText(loader.construct_scalar(node))
+
+
+_StrictLoader.add_constructor(FRACTION_TAG, _construct_fraction)
 
 
 class ParameterFileError(ValueError):
@@ -334,6 +354,23 @@ def _check_scalar(raw: Any, path: Path, key: str) -> None:
     raise ParameterFileError(path, f"valeur scalaire attendue, lu {type(raw).__name__}", key)
 
 
+def _resolve_fractions(raw: Any, path: Path, key: str) -> Any:
+    """Replace every ``!fraction p/q`` of a value by the float nearest to p/q (``2/3`` gives
+    exactly ``2 / 3``), so that weights such as 1, 2/3, 1/3 are not rounded by hand."""
+    if isinstance(raw, dict):
+        return {k: _resolve_fractions(v, path, f"{key}.{k}") for k, v in raw.items()}
+    if isinstance(raw, list):
+        return [_resolve_fractions(v, path, key) for v in raw]
+    if not isinstance(raw, _FractionText):
+        return raw
+    match = _FRACTION_RE.match(raw.strip())
+    if match is None or int(match.group(2)) == 0:
+        raise ParameterFileError(
+            path, f"fraction malformée {str(raw)!r} (attendu p/q, q non nul, par ex. 2/3)", key
+        )
+    return float(Fraction(int(match.group(1)), int(match.group(2))))
+
+
 def _check_value(raw: Any, path: Path, key: str) -> None:
     if isinstance(raw, dict):
         if not raw:
@@ -378,7 +415,8 @@ def _parse_dated_value(start: dt.date, raw: Any, path: Path, key: str) -> DatedV
     missing = REQUIRED_VALUE_KEYS - set(raw)
     if missing:
         raise ParameterFileError(path, f"clé(s) manquante(s) : {', '.join(sorted(missing))}", key)
-    _check_value(raw["value"], path, f"{key}.value")
+    value = _resolve_fractions(raw["value"], path, f"{key}.value")
+    _check_value(value, path, f"{key}.value")
     reference = raw["reference"]
     if not isinstance(reference, dict):
         raise ParameterFileError(path, "reference : dictionnaire {titre, url} attendu", key)
@@ -406,7 +444,7 @@ def _parse_dated_value(start: dt.date, raw: Any, path: Path, key: str) -> DatedV
             raise ParameterFileError(
                 path, f"statut {s!r} incompatible avec le tag [{t}]", f"{key}.statut"
             )
-    if (statut_by or tag_by) and not isinstance(raw["value"], dict):
+    if (statut_by or tag_by) and not isinstance(value, dict):
         raise ParameterFileError(
             path, "statut par clé seulement pour une valeur dictionnaire", f"{key}.statut"
         )
@@ -415,7 +453,7 @@ def _parse_dated_value(start: dt.date, raw: Any, path: Path, key: str) -> DatedV
         raise ParameterFileError(path, "note : texte attendu", f"{key}.note")
     return DatedValue(
         start=start,
-        value=raw["value"],
+        value=value,
         reference=Reference(titre=" ".join(titre.split()), url=url),
         statut=statut,
         source_tag=tag,

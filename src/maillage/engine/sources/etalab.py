@@ -8,12 +8,12 @@ record by record; errors name the element (``[index].field``) since the arrays s
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import SourceError
+from .text import load_json
 
 COMMUNE_TYPES = {
     "commune-actuelle": "COM",
@@ -60,21 +60,7 @@ class Commune:
 
 
 def _load_array(path: Path) -> list:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
-    except FileNotFoundError as error:
-        raise SourceError(path, "fichier introuvable") from error
-    except UnicodeDecodeError as error:
-        raise SourceError(path, "le fichier n'est pas en UTF-8", expected="UTF-8") from error
-    except json.JSONDecodeError as error:
-        raise SourceError(
-            path,
-            f"JSON invalide : {error.msg}",
-            line=error.lineno,
-            column=f"caractère {error.colno}",
-            expected="un tableau JSON",
-        ) from error
+    data = load_json(path, expected="un tableau JSON")
     if not isinstance(data, list):
         raise SourceError(path, "structure inattendue", expected="un tableau JSON d'objets")
     return data

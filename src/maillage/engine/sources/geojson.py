@@ -7,7 +7,6 @@ Features carry ``code`` and ``nom`` properties. A Polygon / MultiPolygon gives t
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,7 @@ from shapely.errors import GEOSException
 
 from ..geometry import Outline, outline_from_geojson
 from .errors import SourceError
-from .text import is_insee_code
+from .text import is_insee_code, load_json
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,21 +29,7 @@ class CommuneShape:
 
 def read_commune_shapes(path: Path) -> Iterator[CommuneShape]:
     path = Path(path)
-    try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
-    except FileNotFoundError as error:
-        raise SourceError(path, "fichier introuvable") from error
-    except UnicodeDecodeError as error:
-        raise SourceError(path, "le fichier n'est pas en UTF-8", expected="UTF-8") from error
-    except json.JSONDecodeError as error:
-        raise SourceError(
-            path,
-            f"JSON invalide : {error.msg}",
-            line=error.lineno,
-            column=f"caractère {error.colno}",
-            expected="du GeoJSON",
-        ) from error
+    data = load_json(path, expected="du GeoJSON")
     if isinstance(data, dict) and data.get("type") == "Feature":
         features = [data]
     elif isinstance(data, dict) and data.get("type") == "FeatureCollection":

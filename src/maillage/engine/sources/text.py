@@ -1,12 +1,14 @@
-"""Helpers shared by the parsers: opening text files, matching headers by name."""
+"""Helpers shared by the parsers: opening text and JSON files, matching headers by name."""
 
 from __future__ import annotations
 
 import io
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from .errors import SourceError
 
@@ -21,6 +23,30 @@ def normalise_header(name: str) -> str:
     decomposed = unicodedata.normalize("NFKD", name.strip().lstrip("\ufeff"))
     without_accents = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(without_accents.lower().replace("’", "'").split())
+
+
+def load_json(path: Path, expected: str) -> Any:
+    """Decode the whole JSON file ``path`` (UTF-8).
+
+    A missing file, a file not in UTF-8 or invalid JSON is a :class:`SourceError` naming the
+    file (and the line and character for invalid JSON); ``expected`` says what the file should
+    hold ("un tableau JSON", "du GeoJSON"). The structure of the result is the caller's to check.
+    """
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except FileNotFoundError as error:
+        raise SourceError(path, "fichier introuvable") from error
+    except UnicodeDecodeError as error:
+        raise SourceError(path, "le fichier n'est pas en UTF-8", expected="UTF-8") from error
+    except json.JSONDecodeError as error:
+        raise SourceError(
+            path,
+            f"JSON invalide : {error.msg}",
+            line=error.lineno,
+            column=f"caractère {error.colno}",
+            expected=expected,
+        ) from error
 
 
 def open_text(path: Path, encodings: Iterable[str] = ("utf-8",)) -> io.TextIOBase:

@@ -7,7 +7,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
-from maillage.web.territories.services import search_communes
+from maillage.web.territories.services import search_communes, zonings_summary
 
 from . import services
 from .models import SavedTerritory
@@ -20,6 +20,7 @@ class Selection(Schema):
     communes: list[str] | None = None
     epci: str | None = None
     cpts: str | None = None
+    zone: str | None = None
     autour: str | None = None
     km: float | None = None
     minutes: float | None = None
@@ -40,6 +41,7 @@ def get_diagnosis(
     communes: str = "",
     epci: str = "",
     cpts: str = "",
+    zone: str = "",
     autour: str = "",
     km: float | None = None,
     minutes: float | None = None,
@@ -49,6 +51,7 @@ def get_diagnosis(
         "communes": communes,
         "epci": epci,
         "cpts": cpts,
+        "zone": zone,
         "autour": autour,
         "km": km,
         "minutes": minutes,
@@ -70,6 +73,7 @@ def post_diagnosis(request, selection: Selection):
             communes=selection.communes,
             epci=selection.epci,
             cpts=selection.cpts,
+            zone=selection.zone,
             autour=selection.autour,
             km=selection.km,
             minutes=selection.minutes,
@@ -78,6 +82,17 @@ def post_diagnosis(request, selection: Selection):
     except services.TerritoryError as error:
         raise HttpError(400, str(error)) from error
     return _diagnose(codes, selection.nom or label)
+
+
+@router.get(
+    "/zonages",
+    url_name="diagnostics_zonings",
+    summary="Zonages d'étude (TVS, bassins de vie…) et leurs zones",
+    description="Référence de chaque zone à passer au paramètre « zone » "
+    "(ZONAGE@MILLÉSIME:CODE, ou ZONAGE:CODE pour le dernier millésime).",
+)
+def zonings(request, departement: str = ""):
+    return zonings_summary(departement or None)
 
 
 @router.get("/recherche", url_name="diagnostics_search", summary="Communes par nom ou code postal")

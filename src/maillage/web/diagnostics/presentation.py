@@ -79,6 +79,18 @@ def present(result: dict[str, Any]) -> dict[str, Any]:
                 "densite": row(by_code[f"{base}.densite"]),
             }
         )
+    evolution = []
+    for e in entries:
+        if e["bloc"] != "evolution":
+            continue
+        line = row(e, 2 if e["code"] == "evolution.taux_annuel" else 0)
+        if e["code"] in ("evolution.absolue", "evolution.taux_annuel"):
+            for cell in line["cells"]:  # a change reads with its sign: +1 234 / −56
+                if cell["valeur"] is not None and cell["valeur"] > 0:
+                    cell["texte"] = "+" + cell["texte"]
+                elif cell["valeur"] is not None and cell["valeur"] < 0:
+                    cell["texte"] = "−" + cell["texte"].lstrip("-")
+        evolution.append(line)
     gp60 = by_code.get("offre.medecin_generaliste.part_60_plus")
     health = [row(e, 2) for e in entries if e["bloc"] == "sante"]
 
@@ -117,6 +129,8 @@ def present(result: dict[str, Any]) -> dict[str, Any]:
         "levels": [(lvl, label, level_names[lvl]) for lvl, label in LEVEL_LABELS],
         "population": population,
         "ages": ages,
+        "evolution": evolution,
+        "evolution_info": result.get("evolution_population"),
         "ages_known": any(c["valeur"] is not None for r in ages for c in r["cells"]),
         "supply": supply,
         "gp60": row(gp60) if gp60 else None,
@@ -131,6 +145,7 @@ def present(result: dict[str, Any]) -> dict[str, Any]:
 
 BLOCKS = (
     ("population", "Population"),
+    ("evolution", "Évolution de la population"),
     ("ages", "Âges"),
     ("offre", "Offre de soins"),
     ("sante", "Indicateurs de santé"),

@@ -42,7 +42,15 @@ from maillage.web.supply.models import (
     StructureCommune,
     SupplyImport,
 )
-from maillage.web.territories.models import AGE_BAND_FIELDS, Commune, Departement, Epci, Region
+from maillage.web.territories import services as territory_services
+from maillage.web.territories.models import (
+    AGE_BAND_FIELDS,
+    Commune,
+    Departement,
+    Epci,
+    PopulationLegale,
+    Region,
+)
 
 _LOCK = threading.Lock()
 _CACHE: dict[str, Any] = {}
@@ -57,6 +65,7 @@ _VERSIONED = (
     IndicatorDefinition,
     IndicatorValue,
     SupplyImport,
+    PopulationLegale,
 )
 
 
@@ -74,6 +83,8 @@ def policy() -> SecrecyPolicy:
 
 # Tables whose row count is cheap enough to read on every request (small tables).
 _COUNTED = (Structure, StructureCommune, IndicatorDefinition, SupplyImport)
+# PopulationLegale: its largest id catches imports; a re-import with updated values changes no
+# id, hence the full version (row counts) rechecked periodically and :func:`invalidate`.
 
 
 def _version_query(full: bool) -> str:
@@ -236,6 +247,8 @@ def build_snapshot(version: str) -> Snapshot:
             )
         )
 
+    pop_years, pop_history = _population_history(index, columns[0])
+
     return Snapshot(
         version=version,
         codes=codes,
@@ -274,7 +287,38 @@ def build_snapshot(version: str) -> Snapshot:
         pair_struct=np.array([p[0] for p in pairs], dtype=np.int64),
         pair_commune=np.array([p[1] for p in pairs], dtype=np.int64),
         indicators=indicators,
+        pop_years=pop_years,
+        pop_history=pop_history,
     )
+
+
+def _population_history(index: dict[str, int], current: tuple) -> tuple[list[int], np.ndarray]:
+    """Legal populations of every stored vintage, (communes × vintages), NaN when unknown.
+
+    A commune merged into another counts for the current commune (so that an old vintage,
+    stored under the old codes, sums into today's commune); municipal arrondissements are
+    skipped (their parent commune has its own, summed, row).
+    """
+    rows = list(PopulationLegale.objects.values_list("commune_id", "annee", "population"))
+    n = len(current)
+    if not rows:
+        return [], np.zeros((n, 0))
+    target = {code: i for i, code in enumerate(current)}
+    for old, new in Commune.objects.filter(
+        statut=Commune.Statut.FUSIONNEE, fusionnee_dans__isnull=False
+    ).values_list("code", "fusionnee_dans_id"):
+        if new in target and old not in target:
+            target[old] = target[new]
+    codes, years, values = zip(*rows, strict=True)
+    pop_years = sorted(set(years))
+    where = np.array([target.get(c, -1) for c in codes], dtype=np.int64)
+    column = np.searchsorted(np.array(pop_years), np.array(years))
+    keep = where >= 0
+    sums = np.zeros((n, len(pop_years)))
+    counts = np.zeros((n, len(pop_years)))
+    np.add.at(sums, (where[keep], column[keep]), np.array(values, dtype=np.float64)[keep])
+    np.add.at(counts, (where[keep], column[keep]), 1.0)
+    return pop_years, np.where(counts > 0, sums, np.nan)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -313,6 +357,7 @@ def resolve(
     km: float | None = None,
     minutes: float | None = None,
     polygone: list[list[float]] | None = None,
+    zone: str | None = None,
 ) -> tuple[list[str], str]:
     """Commune codes and a French label of a selection. Raises :class:`TerritoryError`."""
     snap = snapshot()
@@ -339,6 +384,14 @@ def resolve(
         )
         codes = sorted({snap.codes[snap.index[c]] for c in members if c in snap.index})
         label = structure.nom
+    elif zone:
+        try:
+            found_zone = territory_services.find_zone(zone)
+        except territory_services.ZoneNotFound as error:
+            raise TerritoryError(str(error)) from error
+        members = territory_services.zone_communes(found_zone)
+        codes = sorted({snap.codes[snap.index[c]] for c in members if c in snap.index})
+        label = territory_services.zone_label(found_zone)
     elif autour:
         if autour not in snap.index:
             raise TerritoryError(f"commune inconnue : {autour}")

@@ -15,11 +15,12 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from maillage.web.territories.models import Commune, Departement
+from maillage.web.territories.services import zonings_summary
 
 from . import presentation, services, svg
 from .models import SavedTerritory
 
-SELECTION_KEYS = ("communes", "epci", "cpts", "autour", "km", "minutes", "territoire")
+SELECTION_KEYS = ("communes", "epci", "cpts", "zone", "autour", "km", "minutes", "territoire")
 
 
 def _float(value):
@@ -43,6 +44,7 @@ def selection_from(params, user=None) -> tuple[list[str], str]:
         communes=codes,
         epci=params.get("epci") or None,
         cpts=params.get("cpts") or None,
+        zone=params.get("zone") or None,
         autour=params.get("autour") or None,
         km=_float(params.get("km")),
         minutes=_float(params.get("minutes")),
@@ -58,7 +60,12 @@ def index(request):
     return render(
         request,
         "diagnostics/index.html",
-        {"departements": departements, "chosen": chosen, "saved": saved},
+        {
+            "departements": departements,
+            "chosen": chosen,
+            "saved": saved,
+            "zonings": zonings_summary(chosen) if chosen else [],
+        },
     )
 
 
@@ -81,7 +88,11 @@ def map_data(request, departement: str):
 
 def _context(request, codes, label):
     result = services.diagnose(codes, label=label)
-    query = urlencode({"communes": ",".join(result["territoire"]["communes"])})
+    zone = request.GET.get("zone")
+    # A zone keeps its reference in the export links so that the reports name it.
+    query = urlencode(
+        {"zone": zone} if zone else {"communes": ",".join(result["territoire"]["communes"])}
+    )
     return {
         "result": result,
         "t": result["territoire"],

@@ -249,7 +249,7 @@ class Contract(models.Model):
     kind = models.CharField("type", max_length=20, choices=Kind.choices)
     date_signature = models.DateField("date de signature", db_index=True)
     date_fin = models.DateField("fin de l'engagement", null=True, blank=True)
-    zone = models.CharField(max_length=10, blank=True, help_text="ZIP, ZAC, très sous-dotée…")
+    zone = models.CharField(max_length=30, blank=True, help_text="ZIP, ZAC, très sous-dotée…")
     options = models.JSONField(
         default=dict, blank=True, help_text="jours par semaine, hôpital de proximité, …"
     )

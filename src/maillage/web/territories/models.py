@@ -146,3 +146,95 @@ class Commune(models.Model):
 
     def age_bands(self) -> list[tuple[str, float | None]]:
         return [(label, getattr(self, field)) for field, label in AGE_BAND_FIELDS.values()]
+
+
+class PopulationLegale(models.Model):
+    """Legal population of a commune for one vintage: several vintages coexist, so that the
+    diagnosis can show the evolution. ``Commune.population`` keeps the newest one."""
+
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="populations")
+    annee = models.PositiveSmallIntegerField("millésime")
+    population = models.PositiveIntegerField("population municipale")
+
+    class Meta:
+        ordering = ["commune", "annee"]
+        verbose_name = "population légale (millésime)"
+        verbose_name_plural = "populations légales (historique)"
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "annee"], name="population_commune_annee")
+        ]
+        indexes = [models.Index(fields=["annee"])]
+
+    def __str__(self) -> str:
+        return f"{self.commune_id} {self.annee} : {self.population}"
+
+
+class Zonage(models.Model):
+    """A study zoning (zonage d'étude): territoires de vie-santé, bassins de vie, cantons-villes
+    or any grouping of communes. One row per (code, millésime)."""
+
+    class Type(models.TextChoices):
+        TVS = "tvs", "territoires de vie-santé"
+        BV2022 = "bv2022", "bassins de vie 2022"
+        CANTON_VILLE = "canton_ville", "cantons-villes"
+        AUTRE = "autre", "autre regroupement"
+
+    code = models.SlugField(
+        max_length=40, help_text="identifiant court utilisé dans les sélections (ex. « tvs »)"
+    )
+    type = models.CharField(max_length=20, choices=Type.choices)
+    libelle = models.CharField("libellé", max_length=200)
+    millesime = models.PositiveSmallIntegerField("millésime")
+    source = models.CharField(max_length=300, blank=True)
+    fictif = models.BooleanField(
+        default=False, help_text="zonage inventé (démonstration) : signalé comme tel"
+    )
+    importe_le = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["code", "-millesime"]
+        verbose_name = "zonage d'étude"
+        verbose_name_plural = "zonages d'étude"
+        constraints = [
+            models.UniqueConstraint(fields=["code", "millesime"], name="zonage_code_millesime")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.libelle} ({self.millesime})"
+
+
+class Zone(models.Model):
+    """A zone of a study zoning (one TVS, one bassin de vie…)."""
+
+    zonage = models.ForeignKey(Zonage, on_delete=models.CASCADE, related_name="zones")
+    code = models.CharField(max_length=20)
+    nom = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["zonage", "nom"]
+        verbose_name = "zone d'étude"
+        verbose_name_plural = "zones d'étude"
+        constraints = [models.UniqueConstraint(fields=["zonage", "code"], name="zone_zonage_code")]
+
+    def __str__(self) -> str:
+        return f"{self.nom} ({self.code})"
+
+
+class ZoneCommune(models.Model):
+    """Membership of a commune in a zone; a commune belongs to at most one zone per zoning
+    (``zonage`` is repeated here so that the database enforces it)."""
+
+    zonage = models.ForeignKey(Zonage, on_delete=models.CASCADE, related_name="appartenances")
+    zone = models.ForeignKey(Zone, on_delete=models.CASCADE, related_name="appartenances")
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="zones_etude")
+
+    class Meta:
+        verbose_name = "commune d'une zone d'étude"
+        verbose_name_plural = "communes des zones d'étude"
+        constraints = [
+            models.UniqueConstraint(fields=["zonage", "commune"], name="zone_commune_unique")
+        ]
+        indexes = [models.Index(fields=["zone"])]
+
+    def __str__(self) -> str:
+        return f"{self.commune_id} → {self.zone_id}"

@@ -99,3 +99,42 @@ def _feature(commune: Commune, role: str) -> dict:
             "population": commune.population,
         },
     }
+
+
+def zonages(request):
+    """Public list of the study zonings (TVS, bassins de vie…) and their zones."""
+    departement = (request.GET.get("departement") or "").strip() or None
+    return render(
+        request,
+        "territories/zonages.html",
+        {
+            "zonings": services.zonings_summary(departement),
+            "departement": departement,
+            "departements": Departement.objects.filter(communes__zones_etude__isnull=False)
+            .distinct()
+            .order_by("code"),
+        },
+    )
+
+
+def zone_detail(request, code: str, millesime: int, zone: str):
+    """Communes of one zone, with their legal population."""
+    try:
+        found = services.find_zone(f"{code}@{millesime}:{zone}")
+    except services.ZoneNotFound as error:
+        raise Http404(str(error)) from error
+    communes = (
+        Commune.objects.filter(zones_etude__zone=found)
+        .defer("contour")
+        .order_by("-population", "nom")
+    )
+    return render(
+        request,
+        "territories/zone.html",
+        {
+            "zone": found,
+            "communes": communes,
+            "totals": communes.aggregate(population=Sum("population"), nb=Count("code")),
+            "reference": services.zone_reference(found),
+        },
+    )
