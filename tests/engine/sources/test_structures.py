@@ -60,7 +60,7 @@ def test_bad_lines_are_named(tmp_path, line, message, column):
 
 
 def test_collect_mode_keeps_the_good_lines(tmp_path):
-    text = "cpts_id;nom;code_insee\nA;Nom;83023\nA;Nom;XXXXX\nB;;83050\nB;Autre;83050\n"
+    text = "cpts_id;nom;code_insee\nA;Nom;83023\nA;Nom;QQQQQ\nB;;83050\nB;Autre;83050\n"
     result = structures.read_cpts(write(tmp_path, text), on_error="collect")
     assert [error.line for error in result.errors] == [3, 4]
     assert result.cpts["A"].communes == ["83023"] and result.cpts["B"].communes == ["83050"]

@@ -38,7 +38,7 @@ def test_cog_rows(tmp_path):
 @pytest.mark.parametrize(
     ("body", "line", "column"),
     [
-        ("XXX,01001,84,01,,,5,A,A,A,,\n", 2, "TYPECOM"),
+        ("ZZZ,01001,84,01,,,5,A,A,A,,\n", 2, "TYPECOM"),
         ("COM,0100,84,01,,,5,A,A,A,,\n", 2, "COM"),
         ("COM,01001,84,01,,,5,A,A,A,,\nARM,75113,11,75,,,0,P,P,P,,\n", 3, "COMPARENT"),
         ("COM,01001,84,01,,,5,A,A,A\n", 2, None),  # truncated line
