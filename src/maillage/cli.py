@@ -68,7 +68,12 @@ class Progress:
 
 
 def run_import(label: str, function, *args, as_json: bool = False, **kwargs) -> None:
+    """Run an import with progress and its report; ``function`` may be named
+    ``"module:attribute"`` so that it is imported only once Django is configured."""
     setup_django()
+    if isinstance(function, str):
+        module_name, attribute = function.split(":")
+        function = getattr(importlib.import_module(module_name), attribute)
     progress = Progress(label)
     started = time.monotonic()
     try:
@@ -116,18 +121,16 @@ def import_group() -> None:
 @json_option
 def import_communes_etalab(directory, departement, annee_population, dry_run, as_json):
     """Régions, départements, EPCI et communes du paquet @etalab/decoupage-administratif."""
-    setup_django()
-    from maillage.web.territories import importers
-
-    year = annee_population or importers.DEFAULT_ETALAB_POPULATION_YEAR
+    # Without the option, the importer's own documented default year applies.
+    year = {"population_year": annee_population} if annee_population else {}
     run_import(
         "Découpage administratif",
-        importers.import_etalab,
+        "maillage.web.territories.importers:import_etalab",
         directory,
         dry_run=dry_run,
         departement=departement,
-        population_year=year,
         as_json=as_json,
+        **year,
     )
 
 
@@ -137,10 +140,13 @@ def import_communes_etalab(directory, departement, annee_population, dry_run, as
 @json_option
 def import_cog(file, dry_run, as_json):
     """Communes du Code officiel géographique de l'INSEE (v_commune_AAAA.csv)."""
-    setup_django()
-    from maillage.web.territories import importers
-
-    run_import("COG", importers.import_cog, file, dry_run=dry_run, as_json=as_json)
+    run_import(
+        "COG",
+        "maillage.web.territories.importers:import_cog",
+        file,
+        dry_run=dry_run,
+        as_json=as_json,
+    )
 
 
 @import_group.command("populations")
@@ -153,12 +159,9 @@ def import_cog(file, dry_run, as_json):
 def import_populations(file, annee, dry_run, as_json):
     """Populations légales (donnees_communes.csv) ; arrondissements sommés pour Paris, Lyon,
     Marseille."""
-    setup_django()
-    from maillage.web.territories import importers
-
     run_import(
         "Populations légales",
-        importers.import_legal_populations,
+        "maillage.web.territories.importers:import_legal_populations",
         file,
         annee,
         dry_run=dry_run,
@@ -172,12 +175,9 @@ def import_populations(file, annee, dry_run, as_json):
 @json_option
 def import_populations_ages(file, dry_run, as_json):
     """Populations par tranche d'âge (base-cc-evol-struct-pop-AAAA, millésime détecté)."""
-    setup_django()
-    from maillage.web.territories import importers
-
     run_import(
         "Populations par âge",
-        importers.import_age_populations,
+        "maillage.web.territories.importers:import_age_populations",
         file,
         dry_run=dry_run,
         as_json=as_json,
@@ -190,11 +190,12 @@ def import_populations_ages(file, dry_run, as_json):
 @json_option
 def import_communes_points(file, dry_run, as_json):
     """Centres des communes : CSV code_insee,latitude,longitude."""
-    setup_django()
-    from maillage.web.territories import importers
-
     run_import(
-        "Centres des communes", importers.import_points, file, dry_run=dry_run, as_json=as_json
+        "Centres des communes",
+        "maillage.web.territories.importers:import_points",
+        file,
+        dry_run=dry_run,
+        as_json=as_json,
     )
 
 
@@ -204,12 +205,9 @@ def import_communes_points(file, dry_run, as_json):
 @json_option
 def import_communes_geojson(files, dry_run, as_json):
     """Contours (simplifiés pour l'affichage) ou centres de communes en GeoJSON."""
-    setup_django()
-    from maillage.web.territories import importers
-
     run_import(
         "Contours des communes",
-        importers.import_geojson,
+        "maillage.web.territories.importers:import_geojson",
         list(files),
         dry_run=dry_run,
         as_json=as_json,

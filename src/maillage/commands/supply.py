@@ -3,21 +3,8 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
-
-dry_run_option = click.option(
-    "--dry-run", is_flag=True, help="Analyse le fichier et affiche les comptes sans rien écrire."
-)
-json_option = click.option("--json", "as_json", is_flag=True, help="Compte rendu en JSON.")
-existing_file = click.Path(exists=True, dir_okay=False, path_type=Path)
-
-
-def _run(label, function, *args, **kwargs):
-    from maillage.cli import run_import
-
-    run_import(label, function, *args, **kwargs)
 
 
 def _importers():
@@ -30,6 +17,10 @@ def _importers():
 
 
 def register(main: click.Group, import_group: click.Group) -> None:
+    # The options and the import runner shared by every `maillage import` command.
+    from maillage.cli import dry_run_option, existing_file, json_option
+    from maillage.cli import run_import as _run
+
     @import_group.command("rpps")
     @click.argument("path", type=existing_file)
     @dry_run_option

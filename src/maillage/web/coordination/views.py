@@ -326,6 +326,17 @@ def contract(request, pk: int):
     return render(request, "coordination/contract.html", context)
 
 
+def _save_to_contract(request, form, contract: Contract, message: str):
+    """Save a bound contract form with its history entry, report, and go back to the contract."""
+    if form.is_valid():
+        with transaction.atomic():
+            _audited_save(request, form, contract)
+        messages.success(request, message)
+    else:
+        _form_errors(request, form)
+    return redirect("coordination:contrat", pk=contract.pk)
+
+
 def _post_form(request, pk, form_class, prefix, extra_kwargs=None, staff=True, **attrs):
     contract = _contract_for(request, pk, staff=staff)
     kwargs = extra_kwargs(contract) if extra_kwargs else {}
@@ -333,13 +344,7 @@ def _post_form(request, pk, form_class, prefix, extra_kwargs=None, staff=True, *
         **{k: (contract if v == "contract" else v) for k, v in attrs.items()}
     )
     form = form_class(request.POST, instance=instance, prefix=prefix, **kwargs)
-    if form.is_valid():
-        with transaction.atomic():
-            _audited_save(request, form, contract)
-        messages.success(request, "Enregistré.")
-    else:
-        _form_errors(request, form)
-    return redirect("coordination:contrat", pk=contract.pk)
+    return _save_to_contract(request, form, contract, "Enregistré.")
 
 
 @require_POST
@@ -347,12 +352,7 @@ def _post_form(request, pk, form_class, prefix, extra_kwargs=None, staff=True, *
 def contract_edit(request, pk: int):
     contract = _contract_for(request, pk, staff=True)
     form = forms.ContractForm(request.POST, instance=contract, prefix="ct")
-    if form.is_valid():
-        _audited_save(request, form, contract)
-        messages.success(request, "Contrat mis à jour.")
-    else:
-        _form_errors(request, form)
-    return redirect("coordination:contrat", pk=pk)
+    return _save_to_contract(request, form, contract, "Contrat mis à jour.")
 
 
 @require_POST
@@ -371,12 +371,7 @@ def mission_edit(request, pk: int):
     form = forms.MissionForm(
         request.POST, instance=mission, contract=contract, prefix=f"me{mission.pk}"
     )
-    if form.is_valid():
-        _audited_save(request, form, contract)
-        messages.success(request, "Mission mise à jour.")
-    else:
-        _form_errors(request, form)
-    return redirect("coordination:contrat", pk=contract.pk)
+    return _save_to_contract(request, form, contract, "Mission mise à jour.")
 
 
 @require_POST
@@ -387,12 +382,7 @@ def indicator_add(request, pk: int):
     form = forms.IndicatorForm(
         request.POST, instance=Indicator(mission=mission), mission=mission, prefix=f"m{mission.pk}"
     )
-    if form.is_valid():
-        _audited_save(request, form, contract)
-        messages.success(request, "Indicateur ajouté.")
-    else:
-        _form_errors(request, form)
-    return redirect("coordination:contrat", pk=contract.pk)
+    return _save_to_contract(request, form, contract, "Indicateur ajouté.")
 
 
 @require_POST

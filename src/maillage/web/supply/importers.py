@@ -263,7 +263,7 @@ def import_cpts(
         if not accept_overlaps:
             raise SourceError(
                 path,
-                f"{len(conflicts)} communes rattachées à plusieurs CPTS ({described}) ; "
+                f"{len(conflicts)} commune(s) rattachée(s) à plusieurs CPTS ({described}) ; "
                 "corrigez le fichier ou relancez avec --accepter-chevauchements",
                 column="code_insee",
             )
