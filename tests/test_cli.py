@@ -161,7 +161,18 @@ def test_parametres_lists_status(run):
     output = run("parametres", "--date", "2026-03-01").output
     assert "aci.cpts.fonctionnement" in output and "NON VÉRIFIÉ" in output
     only = run("parametres", "--non-verifies").output
-    assert "(depuis" in only and ", vérifié)" not in only
+    assert "(depuis" in only
+    # Listed: every unverified value, and every value whose reference has no URL, saying so;
+    # never a verified value one can check by following its link.
+    blocks = [only.splitlines()[i : i + 2] for i in range(0, len(only.splitlines()), 2)]
+    assert blocks and all(len(b) == 2 for b in blocks)
+    for head, source in blocks:
+        assert "NON VÉRIFIÉ" in head or "référence sans URL" in source, (head, source)
+    assert any("vérifié)" in h and "référence sans URL" in s for h, s in blocks)
+    assert "aci.cpts.fonctionnement =" in only  # verified, but its reference has no URL
+    assert "aci.cpts.missions.socle =" not in only  # verified, with a Légifrance URL
+    # No check of a source is recorded: nothing pretends otherwise.
+    assert all(s.endswith("jamais vérifié") for _, s in blocks)
 
 
 def test_commune_json_includes_the_offer(run, demo_territory):

@@ -245,7 +245,11 @@ def commune(code, as_json):
     default=None,
     help="Date de vigueur (défaut : aujourd'hui).",
 )
-@click.option("--non-verifies", is_flag=True, help="Seulement les valeurs non vérifiées.")
+@click.option(
+    "--non-verifies",
+    is_flag=True,
+    help="Seulement les valeurs non vérifiées ou dont la référence n'a pas d'URL.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON (historique complet).")
 def parametres(on, non_verifies, as_json):
     """Paramètres datés (textes, conventions, méthodes) et leur statut de vérification."""
@@ -271,11 +275,12 @@ def parametres(on, non_verifies, as_json):
         return
     for row in rows:
         period = row.en_vigueur(day)
-        if period is None or (non_verifies and period.verifie):
+        if period is None or (non_verifies and period.verifie and period.url):
             continue
         status = "vérifié" if period.verifie else "NON VÉRIFIÉ"
         click.echo(f"{row.nom} = {period.valeur} {row.unite} (depuis {period.debut}, {status})")
-        click.echo(f"    {period.reference}")
+        source = f"<{period.url}>" if period.url else "référence sans URL"
+        click.echo(f"    {period.reference} — {source} — {row.verification}")
 
 
 @main.command("manage", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

@@ -39,3 +39,21 @@ def test_one_registry_feeds_the_page():
     assert steps.domaine == "apl"
     assert [p.verifie for p in steps.historique] == [True, False]
     assert steps.historique[1].valeur["15"] == 2 / 3
+
+
+def test_page_says_never_checked_and_missing_urls(client):
+    """No check of a source is recorded: every row says « jamais vérifié » instead of a date,
+    and a reference without URL says so (it cannot be checked by following a link)."""
+    html = client.get("/parametres/").content.decode()
+    rows = all_parameters()
+    assert html.count("jamais vérifié") >= len(rows)
+    assert "(référence sans URL)" in html
+    fonctionnement = html.split('<tr id="aci.cpts.fonctionnement">')[1].split("</tr>")[0]
+    assert "(référence sans URL)" in fonctionnement and "jamais vérifié" in fonctionnement
+    socle = html.split('<tr id="aci.cpts.missions.socle">')[1].split("</tr>")[0]
+    assert "référence sans URL" not in socle and "legifrance.gouv.fr" in socle
+
+
+def test_api_gives_the_last_check_or_null(client):
+    data = client.get("/api/parametres").json()
+    assert all(row["derniere_verification"] is None for row in data)

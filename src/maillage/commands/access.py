@@ -11,11 +11,13 @@ import click
 import numpy as np
 import pandas as pd
 
+from maillage.engine import parameters
+from maillage.engine.accessibility import METHOD_ROOTS, fca, traveltimes
 from maillage.engine.accessibility import decay as decays
 from maillage.engine.accessibility import demand as demands
-from maillage.engine.accessibility import fca, parameters, traveltimes
-from maillage.engine.accessibility.parameters import ParameterError
+from maillage.engine.parameters import ParameterError
 from maillage.engine.sources.errors import SourceError
+from maillage.engine.vocabulary import GP
 
 
 @click.group(name="access", help="Accessibilité potentielle localisée (APL) et variantes 2SFCA.")
@@ -174,7 +176,7 @@ def _file_option(flag: str, dest: str, help_text: str, **extra):
 )
 @click.option(
     "--profession",
-    default="medecin_generaliste",
+    default=GP,
     show_default=True,
     help="Avec --depuis-base : medecin_generaliste, masseur_kinesitherapeute ou infirmier.",
 )
@@ -403,17 +405,19 @@ def _write_rows(handle, codes, values) -> None:
 def parameters_command(on):
     """Affiche les paramètres méthodologiques en vigueur, leur source et leur statut."""
     on = on.date() if on else dt.date.today()
-    for name, parameter in parameters.load_parameters().items():
+    for parameter in parameters.load_parameters():
+        if parameter.name.split(".", 1)[0] not in METHOD_ROOTS:
+            continue
         try:
             value = parameter.at(on)
         except ParameterError:
             continue
-        status = "vérifié" if value.verified else "NON VÉRIFIÉ"
+        status = "vérifié" if value.verifie else "NON VÉRIFIÉ"
         click.echo(
-            f"{name} = {value.value!r} [{parameter.unit}] ({status}, depuis "
+            f"{parameter.name} = {value.value!r} [{parameter.unite}] ({status}, depuis "
             f"{value.start.isoformat()})"
         )
         click.echo(
-            f"    source : {value.reference_title}"
-            + (f" <{value.reference_url}>" if value.reference_url else "")
+            f"    source : {value.reference.titre}"
+            + (f" <{value.reference.url}>" if value.reference.url else "")
         )

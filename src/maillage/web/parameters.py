@@ -28,6 +28,10 @@ class ParameterPeriod:
     note: str | None
 
 
+NEVER_CHECKED = "jamais vérifié"
+NO_URL = "référence sans URL"
+
+
 @dataclass
 class ParameterRow:
     nom: str
@@ -35,6 +39,16 @@ class ParameterRow:
     description: str
     unite: str
     historique: list[ParameterPeriod]
+    # Day someone last read the source and found the last value still valid (None: never).
+    derniere_verification: str | None = None
+
+    @property
+    def verification(self) -> str:
+        """« vérifié le 02/03/2026 » or « jamais vérifié » (no check recorded)."""
+        if self.derniere_verification is None:
+            return NEVER_CHECKED
+        day = dt.date.fromisoformat(self.derniere_verification)
+        return f"source relue le {day:%d/%m/%Y}"
 
     def en_vigueur(self, on: dt.date) -> ParameterPeriod | None:
         current = None
@@ -60,6 +74,7 @@ def all_parameters() -> list[ParameterRow]:
             domaine=item["nom"].split(".")[0],
             description=item["description"],
             unite=item["unite"],
+            derniere_verification=item["derniere_verification"],
             historique=[
                 ParameterPeriod(
                     debut=h["debut"],
@@ -89,6 +104,8 @@ def parameters_page(request):
             "rows": current,
             "on": on,
             "unverified": unverified,
+            "never_checked": sum(1 for row in rows if row.derniere_verification is None),
+            "without_url": sum(1 for _, period in current if period and not period.url),
             "total": len(rows),
         },
     )

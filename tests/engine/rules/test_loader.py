@@ -108,7 +108,11 @@ def test_per_key_status():
         ("{titre: Texte B}", "{titre: ''}", "titre de la référence manquant"),
         ("{titre: Texte B}", "{titre: B, lien: x}", "clé(s) inconnue(s) : lien"),
         ('url: "https://www.legifrance.gouv.fr/x"', "url: ftp://x", "url https:// attendue"),
-        ("last_value_still_valid_on: 2026-01-01\n", "", "last_value_still_valid_on"),
+        (
+            "last_value_still_valid_on: 2026-01-01",
+            "last_value_still_valid_on: hier",
+            "clé « last_value_still_valid_on » : date malformée",
+        ),
         ("    value: 10", "    value: [[1]]", "valeur scalaire attendue"),
         ("    value: 10", "    value: !fraction 2/0", "fraction malformée '2/0'"),
         ("    value: 10", "    value: {a: !fraction 0.5}", "fraction malformée '0.5'"),
@@ -158,4 +162,70 @@ def test_invalid_yaml_and_empty_folder(tmp_path):
         load_parameters(tmp_path)
     write(tmp_path, "description: [\n")
     with pytest.raises(ParameterFileError, match="YAML invalide"):
+        load_parameters(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "key"),
+    [
+        # Two values for the same date: YAML alone would keep the second silently.
+        (
+            "  2024-01-01:\n",
+            "  2022-01-01:\n    value: 13\n    reference: {titre: D}\n    statut: "
+            "non_verifie\n    source_tag: U\n  2024-01-01:\n",
+            15,
+            "2022-01-01",
+        ),
+        # The same key twice inside one dated value.
+        ("    value: 12\n", "    value: 12\n    value: 14\n", 12, "value"),
+        # A top-level key twice.
+        ('unite: "€"\n', 'unite: "€"\nunite: "%"\n', 3, "unite"),
+    ],
+)
+def test_duplicate_keys_are_refused_with_file_and_line(tmp_path, old, new, line, key):
+    assert old in GOOD
+    path = write(tmp_path, GOOD.replace(old, new, 1))
+    with pytest.raises(ParameterFileError) as info:
+        load_parameters(tmp_path)
+    assert info.value.line == line and info.value.key == key
+    message = str(info.value)
+    assert message.startswith(f"{path}, ligne {line}, clé « {key} » : clé en double")
+    assert "déjà donnée ligne" in message
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path):
+    write(tmp_path, "description: x\nunite: [\n")
+    with pytest.raises(ParameterFileError) as info:
+        load_parameters(tmp_path)
+    assert info.value.line is not None and "ligne" in str(info.value)
+
+
+def test_check_date_is_optional_and_never_invented(tmp_path):
+    """No recorded check: the parameter says so (None), it does not borrow a date."""
+    write(tmp_path, GOOD.replace("last_value_still_valid_on: 2026-01-01\n", ""))
+    write(tmp_path, GOOD.replace("2026-01-01\n", "null\n", 1), "a/c.yaml")
+    write(tmp_path, GOOD, "a/d.yaml")
+    params = load_parameters(tmp_path)
+    assert params.parameter("a.b").last_value_still_valid_on is None
+    assert params.parameter("a.c").last_value_still_valid_on is None
+    assert params.parameter("a.d").last_value_still_valid_on == dt.date(2026, 1, 1)
+    rows = {row["nom"]: row for row in list_parameters(tmp_path)}
+    assert rows["a.b"]["derniere_verification"] is None
+    assert rows["a.d"]["derniere_verification"] == "2026-01-01"
+
+
+def test_no_parameter_claims_a_check_nobody_made():
+    """The 74 files once all said « still valid on 2026-11-24 », the day they were written,
+    though nobody had checked them against their sources then (and the project's documentation
+    records no check): that stamp must not come back."""
+    params = load_parameters()
+    assert len(params) >= 74
+    stamped = [p.name for p in params if p.last_value_still_valid_on == dt.date(2026, 11, 24)]
+    assert stamped == []
+
+
+def test_check_date_cannot_be_in_the_future(tmp_path):
+    future = dt.date.today() + dt.timedelta(days=1)
+    write(tmp_path, GOOD.replace("2026-01-01\n", f"{future.isoformat()}\n", 1))
+    with pytest.raises(ParameterFileError, match="dans le futur"):
         load_parameters(tmp_path)

@@ -3,8 +3,9 @@
 Modules: :mod:`.decay` (distance-decay functions), :mod:`.fca` (weight matrix, E2SFCA, group
 means), :mod:`.demand` (age standardisation, supply, age cap), :mod:`.traveltimes` (files,
 crow-fly approximation), :mod:`.osrm` (OSRM table client), :mod:`.distributed` (Dask
-backend), :mod:`.whatif` (incremental supply changes, candidate ranking), :mod:`.parameters`
-(dated method parameters, read from the single registry ``engine/rules/parameters``).
+backend), :mod:`.whatif` (incremental supply changes, candidate ranking). Its dated method
+parameters live in the single registry (:mod:`maillage.engine.parameters`), in the branches
+:data:`METHOD_ROOTS`.
 """
 
 from .decay import GaussianDecay, StepDecay, apl_decay, catchment, gaussian_decay, step_decay
@@ -20,7 +21,12 @@ from .fca import (
 )
 from .traveltimes import add_self_pairs, crow_fly_times, index_pairs, read_points, read_travel_times
 
+# Branches of the registry of dated parameters that hold the accessibility method's parameters
+# (what ``maillage access parametres`` lists).
+METHOD_ROOTS = ("apl", "traveltime", "zoning")
+
 __all__ = [
+    "METHOD_ROOTS",
     "GaussianDecay",
     "StepDecay",
     "acts_from_fte",

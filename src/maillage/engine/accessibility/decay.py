@@ -17,7 +17,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from . import parameters
+from maillage.engine import parameters
 
 
 class StepDecay:

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from . import parameters
+from maillage.engine import parameters
 
 
 def standardised_demand(

@@ -19,8 +19,9 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
+from maillage.engine import parameters
+
 from ..sources.errors import SourceError
-from . import parameters
 
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean Earth radius
 TRAVEL_COLUMNS = ("origine", "destination", "minutes")

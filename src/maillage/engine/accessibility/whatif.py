@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from . import parameters
+from maillage.engine import parameters
+
 from .fca import _vector, supply_ratio
 
 

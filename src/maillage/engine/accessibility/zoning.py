@@ -20,30 +20,32 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from maillage.engine.rules.loader import NoValueAtDate, ParameterSet, load_parameters
+from maillage.engine.rules.loader import load_parameters
+from maillage.engine.rules.values import ParameterError, ParameterSet
+from maillage.engine.vocabulary import (
+    GP,
+    NURSE,
+    OUTSIDE,
+    PHYSIOTHERAPIST,
+    VIVIER,
+    ZAC,
+    ZIP,
+    ZONING_PARAMETERS,
+    normalise_zone,
+)
 
 from ..sources.errors import SourceError
-from . import parameters
 from .fca import weighted_mean_by_group
 
-VIVIER = "vivier"
-DOCTORS = "medecin_generaliste"
-ZONE_PARAMETERS = {
-    "medecin_generaliste": "zonage.medecins.zones",
-    "masseur_kinesitherapeute": "zonage.masseurs_kinesitherapeutes.zones",
-    "infirmier": "zonage.infirmiers.zones",
-}
 SHARE_PARAMETERS = {
-    "masseur_kinesitherapeute": "zoning.simulation.masseur_kinesitherapeute.population_shares",
-    "infirmier": "zoning.simulation.infirmier.population_shares",
+    PHYSIOTHERAPIST: "zoning.simulation.masseur_kinesitherapeute.population_shares",
+    NURSE: "zoning.simulation.infirmier.population_shares",
 }
 
 
@@ -74,17 +76,6 @@ def _rule_parameter(params: ParameterSet, name: str, on: dt.date) -> tuple[Any, 
     }
 
 
-def _method_parameter(name: str, on: dt.date) -> tuple[Any, dict]:
-    value = parameters.parameter(name, on)
-    return parameters.value(name, on), {
-        "nom": name,
-        "valeur": value.value,
-        "en_vigueur_depuis": value.start.isoformat(),
-        "reference": value.reference_title,
-        "statut": "verifie" if value.verified else "non_verifie",
-    }
-
-
 def classify_doctors(apl: Any, zip_threshold: float, vivier_threshold: float) -> np.ndarray:
     """``ZIP`` if APL < zip_threshold, ``vivier`` if < vivier_threshold, else ``hors_zonage``.
 
@@ -92,7 +83,7 @@ def classify_doctors(apl: Any, zip_threshold: float, vivier_threshold: float) ->
     is ZIP, 2,5 is vivier; 4 is hors zonage), as in the arrêté's wording.
     """
     apl = np.asarray(apl, dtype=np.float64)
-    labels = np.array(["ZIP", VIVIER, "hors_zonage"], dtype=object)
+    labels = np.array([ZIP, VIVIER, OUTSIDE], dtype=object)
     return labels[np.searchsorted([zip_threshold, vivier_threshold], apl, side="right")]
 
 
@@ -152,10 +143,10 @@ def simulate_zoning(
         of the territory. Default: each commune on its own.
     """
     params = params or load_parameters()
-    if profession not in ZONE_PARAMETERS:
+    if profession not in ZONING_PARAMETERS:
         raise ValueError(
             f"profession « {profession} » : pas de zonage simulé (attendu : "
-            f"{', '.join(ZONE_PARAMETERS)})"
+            f"{', '.join(ZONING_PARAMETERS)})"
         )
     apl = np.asarray(apl, dtype=np.float64)
     population = np.asarray(population, dtype=np.float64)
@@ -171,11 +162,11 @@ def simulate_zoning(
     group_population = np.bincount(inverse, weights=population, minlength=labels.size)
     used: list[dict[str, Any]] = []
     try:
-        classes, info = _rule_parameter(params, ZONE_PARAMETERS[profession], on)
-    except NoValueAtDate as exc:
+        classes, info = _rule_parameter(params, ZONING_PARAMETERS[profession], on)
+    except ParameterError as exc:
         raise ValueError(f"aucun zonage connu pour {profession} au {on:%d/%m/%Y}") from exc
     used.append(info)
-    if profession == DOCTORS:
+    if profession == GP:
         zip_threshold, info = _rule_parameter(params, "zonage.medecins.apl_seuil_zip", on)
         used.append(info)
         vivier_threshold, info = _rule_parameter(params, "zonage.medecins.apl_seuil_vivier", on)
@@ -183,8 +174,8 @@ def simulate_zoning(
         group_zones = classify_doctors(means, float(zip_threshold), float(vivier_threshold))
     else:
         try:
-            shares, info = _method_parameter(SHARE_PARAMETERS[profession], on)
-        except parameters.ParameterError as exc:
+            shares, info = _rule_parameter(params, SHARE_PARAMETERS[profession], on)
+        except ParameterError as exc:
             raise ValueError(str(exc)) from exc
         used.append(info)
         group_zones = classify_by_population_shares(means, group_population, shares, list(classes))
@@ -201,20 +192,10 @@ def simulate_zoning(
 def aid_zone(profession: str, simulated_zone: str) -> str:
     """Zone to give the aid simulator for a simulated zone (the vivier is simulated as ZAC:
     the ARS may classify it ZAC or ZIP, or leave it out)."""
-    return "ZAC" if profession == DOCTORS and simulated_zone == VIVIER else simulated_zone
+    return ZAC if profession == GP and simulated_zone == VIVIER else simulated_zone
 
 
 # --- Official zoning files -------------------------------------------------------------------
-
-
-def normalise_zone(text: str) -> str:
-    """« Très sous-dotée » → ``tres_sous_dotee``; « zip » → ``ZIP``; « hors zonage » →
-    ``hors_zonage`` (ARS files spell zones in many ways)."""
-    plain = unicodedata.normalize("NFKD", text.strip()).encode("ascii", "ignore").decode()
-    plain = re.sub(r"[\s\-']+", "_", plain.lower()).strip("_")
-    plain = re.sub(r"^zones?_", "", plain)
-    plain = re.sub(r"(sous_dotee|tres_dotee|sur_dotee|intermediaire)s$", r"\1", plain)
-    return plain.upper() if plain in ("zip", "zac") else plain
 
 
 def _rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:

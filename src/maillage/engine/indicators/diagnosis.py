@@ -16,12 +16,14 @@ from typing import Any
 
 import numpy as np
 
+from maillage.engine.vocabulary import GP
+
 from .aggregate import haversine_km, ratio, weighted_mean
 from .evolution import Evolution, population_evolution, vintages
 from .secrecy import SecrecyPolicy, publish_counts
 from .snapshot import AGE_BANDS, BANDS_75_PLUS, Snapshot
 
-GP_CATEGORY = "medecin_generaliste"
+GP_CATEGORY = GP
 GP_AGE_LIMIT = 60
 PER = 100_000
 LEVELS = ("departement", "region", "france")

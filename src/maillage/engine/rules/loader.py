@@ -6,8 +6,10 @@ is ``aci.cpts.fonctionnement``. Values are keyed by start date; a value holds un
 date, and a ``value: null`` ends it. An exact fraction is written ``!fraction 2/3`` and read
 as the nearest float (``2 / 3``). See ``docs/regles.md`` for the format.
 
-The loader is strict: unknown keys, malformed dates, missing reference or status are errors
-naming the file and the key (:class:`ParameterFileError`, message in French).
+The loader is strict: unknown or repeated keys, malformed dates, missing reference or status
+are errors naming the file, the line when YAML knows it, and the key
+(:class:`~.values.ParameterFileError`, message in French). The loaded objects are in
+:mod:`.values`.
 """
 
 from __future__ import annotations
@@ -15,8 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
@@ -24,9 +24,35 @@ from typing import Any
 
 import yaml
 
+from .values import (
+    STATUSES,
+    DatedValue,
+    NoValueAtDate,
+    Parameter,
+    ParameterError,
+    ParameterFileError,
+    ParameterNotFound,
+    ParameterSet,
+    ParameterValue,
+    Reference,
+)
+
+# The loader's public names: what it reads and the errors it raises.
+__all__ = [
+    "PARAMETERS_DIR",
+    "NoValueAtDate",
+    "ParameterError",
+    "ParameterFileError",
+    "ParameterNotFound",
+    "ParameterSet",
+    "ParameterValue",
+    "list_parameters",
+    "load_parameters",
+    "parse_parameter_file",
+]
+
 PARAMETERS_DIR = Path(__file__).with_name("parameters")
 
-STATUSES = ("verifie", "non_verifie")
 SOURCE_TAGS = ("V", "V-2", "S", "U")
 # A [V] fact is "verifie"; every other tag is "non_verifie". A [V] fact may be stored as
 # non_verifie (never the reverse), e.g. when only part of it is confirmed (explained in `note`).
@@ -34,18 +60,46 @@ TAG_ALLOWED_STATUS = {"V": STATUSES, "V-2": ("non_verifie",), "S": ("non_verifie
 TAG_ALLOWED_STATUS["U"] = ("non_verifie",)
 
 TOP_KEYS = {"description", "unite", "last_value_still_valid_on", "values", "note"}
-REQUIRED_TOP_KEYS = {"description", "unite", "last_value_still_valid_on", "values"}
+# ``last_value_still_valid_on`` is optional: absent or null means nobody recorded a check
+# against the source, shown to users as « jamais vérifié ».
+REQUIRED_TOP_KEYS = {"description", "unite", "values"}
 VALUE_KEYS = {"value", "reference", "statut", "source_tag", "note"}
 REQUIRED_VALUE_KEYS = {"value", "reference", "statut", "source_tag"}
 REFERENCE_KEYS = {"titre", "url"}
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _FRACTION_RE = re.compile(r"^(-?\d+)/(\d+)$")
 FRACTION_TAG = "!fraction"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _DuplicateKey(Exception):
+    """Raised by the YAML loader on a key given twice in one mapping (YAML would silently
+    keep the last one: two values for the same date would hide each other)."""
+
+    def __init__(self, key: Any, line: int, first_line: int) -> None:
+        super().__init__(key)
+        self.key, self.line, self.first_line = key, line, first_line
 
 
 class _StrictLoader(yaml.SafeLoader):
     """SafeLoader that keeps dates as text, so that the loader validates them itself (an
-    impossible date like 2022-02-30 becomes an error naming the file and the key)."""
+    impossible date like 2022-02-30 becomes an error naming the file and the key), and that
+    refuses a key repeated in one mapping."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: dict[Any, int] = {}
+        for key_node, _value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                continue
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1  # YAML counts lines from 0
+            try:
+                first = seen.setdefault(key, line)
+            except TypeError:  # an unhashable key: PyYAML reports it itself
+                continue
+            if first != line:
+                raise _DuplicateKey(key, line, first)
+        return super().construct_mapping(node, deep=deep)
 
 
 _StrictLoader.yaml_implicit_resolvers = {
@@ -70,265 +124,23 @@ def _construct_fraction(loader: yaml.SafeLoader, node: yaml.Node) -> _FractionTe
 _StrictLoader.add_constructor(FRACTION_TAG, _construct_fraction)
 
 
-class ParameterFileError(ValueError):
-    """A parameter file does not follow the format (message in French, names file and key)."""
-
-    def __init__(self, path: Path | str, message: str, key: str | None = None) -> None:
-        self.path = str(path)
-        self.key = key
-        self.detail = message
-        where = self.path + (f", clé « {key} »" if key else "")
-        super().__init__(f"{where} : {message}")
-
-
-class ParameterNotFound(KeyError):
-    """No parameter with this name."""
-
-    def __str__(self) -> str:
-        return f"paramètre inconnu : {self.args[0]}"
-
-
-class NoValueAtDate(LookupError):
-    """The parameter exists but has no value at the requested date (before its first value,
-    after a ``null`` end, or for a key the value does not hold)."""
-
-
-@dataclass(frozen=True)
-class Reference:
-    titre: str
-    url: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"titre": self.titre, "url": self.url}
-
-
-@dataclass(frozen=True)
-class DatedValue:
-    start: dt.date
-    value: Any
-    reference: Reference
-    statut: str | Mapping[Any, str]
-    source_tag: str | Mapping[Any, str]
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class ParameterValue:
-    """The value of a parameter at a date, with everything a user needs to trust it."""
-
-    name: str
-    at: dt.date
-    value: Any
-    start: dt.date
-    end: dt.date | None  # exclusive: the start of the next dated value, if any
-    reference: Reference
-    statut: str
-    source_tag: str
-    unite: str
-    description: str
-    key: Any = None
-    note: str | None = None
-    last_value_still_valid_on: dt.date | None = None
-    # Per-key status and tag, for mapping values whose keys do not share one status.
-    statut_by_key: Mapping[Any, str] | None = field(default=None, repr=False, compare=False)
-    tag_by_key: Mapping[Any, str] | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def verifie(self) -> bool:
-        return self.statut == "verifie"
-
-    def __getitem__(self, key: Any) -> ParameterValue:
-        """The value for one key of a mapping value (e.g. a CPTS size), with its own status."""
-        return _select_key(self, key)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "nom": self.name,
-            "cle": _jsonable_key(self.key),
-            "valeur": _jsonable(self.value),
-            "unite": self.unite,
-            "date": self.at.isoformat(),
-            "en_vigueur_depuis": self.start.isoformat(),
-            "en_vigueur_jusqua": self.end.isoformat() if self.end else None,
-            "reference": self.reference.to_dict(),
-            "statut": self.statut,
-            "source_tag": self.source_tag,
-            "description": self.description,
-            "note": self.note,
-        }
-
-
-@dataclass(frozen=True)
-class Parameter:
-    name: str
-    path: Path
-    description: str
-    unite: str
-    last_value_still_valid_on: dt.date
-    values: tuple[DatedValue, ...]  # sorted by start
-    note: str | None = None
-
-    def dated_value_at(self, at: dt.date) -> tuple[DatedValue, dt.date | None]:
-        current: DatedValue | None = None
-        end: dt.date | None = None
-        for i, dated in enumerate(self.values):
-            if dated.start <= at:
-                current = dated
-                end = self.values[i + 1].start if i + 1 < len(self.values) else None
-        if current is None:
-            raise NoValueAtDate(
-                f"paramètre {self.name} : aucune valeur avant le {self.values[0].start:%d/%m/%Y}"
-                f" (date demandée : {at:%d/%m/%Y})"
-            )
-        if current.value is None:
-            raise NoValueAtDate(
-                f"paramètre {self.name} : plus de valeur depuis le {current.start:%d/%m/%Y}"
-                f" (date demandée : {at:%d/%m/%Y})"
-            )
-        return current, end
-
-    def at(self, at: dt.date) -> ParameterValue:
-        dated, end = self.dated_value_at(at)
-        statut = dated.statut if isinstance(dated.statut, str) else _worst(dated.statut.values())
-        tag = dated.source_tag
-        if not isinstance(tag, str):
-            tag = "/".join(sorted(set(tag.values())))
-        return ParameterValue(
-            name=self.name,
-            at=at,
-            value=dated.value,
-            start=dated.start,
-            end=end,
-            reference=dated.reference,
-            statut=statut,
-            source_tag=tag,
-            unite=self.unite,
-            description=self.description,
-            note=dated.note,
-            last_value_still_valid_on=self.last_value_still_valid_on,
-            statut_by_key=None if isinstance(dated.statut, str) else dated.statut,
-            tag_by_key=None if isinstance(dated.source_tag, str) else dated.source_tag,
-        )
-
-    def history(self) -> list[dict[str, Any]]:
-        rows = []
-        for i, dated in enumerate(self.values):
-            end = self.values[i + 1].start if i + 1 < len(self.values) else None
-            rows.append(
-                {
-                    "debut": dated.start.isoformat(),
-                    "fin": end.isoformat() if end else None,
-                    "valeur": _jsonable(dated.value),
-                    "reference": dated.reference.to_dict(),
-                    "statut": _jsonable(dated.statut),
-                    "source_tag": _jsonable(dated.source_tag),
-                    "note": dated.note,
-                }
-            )
-        return rows
-
-
-@dataclass
-class ParameterSet:
-    """All parameters of the tree, by dotted name."""
-
-    parameters: dict[str, Parameter] = field(default_factory=dict)
-
-    def __contains__(self, name: str) -> bool:
-        return name in self.parameters
-
-    def __iter__(self) -> Iterator[Parameter]:
-        return iter(self.parameters[name] for name in sorted(self.parameters))
-
-    def __len__(self) -> int:
-        return len(self.parameters)
-
-    def parameter(self, name: str) -> Parameter:
-        try:
-            return self.parameters[name]
-        except KeyError:
-            raise ParameterNotFound(name) from None
-
-    def get(self, name: str, at: dt.date, key: Any = None) -> ParameterValue:
-        """Value of ``name`` at date ``at`` (and, for a mapping value, of ``key``)."""
-        value = self.parameter(name).at(at)
-        return value if key is None else _select_key(value, key)
-
-    def listing(self) -> list[dict[str, Any]]:
-        """Every parameter with its full history, for the public "paramètres" page."""
-        return [
-            {
-                "nom": p.name,
-                "description": p.description,
-                "unite": p.unite,
-                "derniere_verification": p.last_value_still_valid_on.isoformat(),
-                "fichier": str(p.path.relative_to(PARAMETERS_DIR))
-                if p.path.is_relative_to(PARAMETERS_DIR)
-                else str(p.path),
-                "note": p.note,
-                "historique": p.history(),
-            }
-            for p in self
-        ]
-
-
-def _worst(statuses: Any) -> str:
-    return "verifie" if all(s == "verifie" for s in statuses) else "non_verifie"
-
-
-def _normalize_key(key: Any) -> Any:
-    """Mapping keys are compared as strings ("3", "3.5", "acces_aux_soins")."""
-    if isinstance(key, float) and key.is_integer():
-        key = int(key)
-    return str(key)
-
-
-def _select_key(value: ParameterValue, key: Any) -> ParameterValue:
-    if not isinstance(value.value, Mapping):
-        raise NoValueAtDate(f"paramètre {value.name} : valeur non indexée, clé {key!r} impossible")
-    wanted = _normalize_key(key)
-    by_key = {_normalize_key(k): k for k in value.value}
-    if wanted not in by_key:
-        raise NoValueAtDate(
-            f"paramètre {value.name} : pas de valeur pour la clé « {key} » au {value.at:%d/%m/%Y}"
-        )
-    raw_key = by_key[wanted]
-    statut, tag = value.statut, value.source_tag
-    if value.statut_by_key is not None:
-        by = {_normalize_key(k): v for k, v in value.statut_by_key.items()}
-        statut = by.get(wanted, "non_verifie")
-    if value.tag_by_key is not None:
-        by = {_normalize_key(k): v for k, v in value.tag_by_key.items()}
-        tag = by.get(wanted, "U")
-    return ParameterValue(
-        name=value.name,
-        at=value.at,
-        value=value.value[raw_key],
-        start=value.start,
-        end=value.end,
-        reference=value.reference,
-        statut=statut,
-        source_tag=tag,
-        unite=value.unite,
-        description=value.description,
-        key=raw_key,
-        note=value.note,
-        last_value_still_valid_on=value.last_value_still_valid_on,
-    )
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {_jsonable_key(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
-def _jsonable_key(key: Any) -> Any:
-    return None if key is None else str(key)
+def read_yaml(path: Path) -> Any:
+    """The YAML document of ``path`` read strictly (dates as text, ``!fraction``, no repeated
+    key); errors are :class:`ParameterFileError` naming the file and the line."""
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506
+    except _DuplicateKey as exc:
+        raise ParameterFileError(
+            path,
+            f"clé en double (déjà donnée ligne {exc.first_line}) : YAML ne garderait que la "
+            "dernière valeur",
+            key=str(exc.key),
+            line=exc.line,
+        ) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise ParameterFileError(path, f"YAML invalide : {exc}", line=line) from exc
 
 
 # ---------------------------------------------------------------------------------------------
@@ -462,10 +274,7 @@ def _parse_dated_value(start: dt.date, raw: Any, path: Path, key: str) -> DatedV
 
 
 def parse_parameter_file(path: Path, name: str) -> Parameter:
-    try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506
-    except yaml.YAMLError as exc:
-        raise ParameterFileError(path, f"YAML invalide : {exc}") from exc
+    raw = read_yaml(path)
     if not isinstance(raw, dict):
         raise ParameterFileError(path, "le fichier doit contenir un dictionnaire")
     unknown = set(raw) - TOP_KEYS
@@ -477,7 +286,16 @@ def parse_parameter_file(path: Path, name: str) -> Parameter:
     for key in ("description", "unite"):
         if not isinstance(raw[key], str) or not raw[key].strip():
             raise ParameterFileError(path, "texte non vide attendu", key)
-    checked = _parse_date(raw["last_value_still_valid_on"], path, "last_value_still_valid_on")
+    checked = None
+    if raw.get("last_value_still_valid_on") is not None:
+        checked = _parse_date(raw["last_value_still_valid_on"], path, "last_value_still_valid_on")
+        if checked > dt.date.today():
+            raise ParameterFileError(
+                path,
+                f"vérification datée du {checked:%d/%m/%Y}, dans le futur : indiquer le jour "
+                "où la source a été relue",
+                "last_value_still_valid_on",
+            )
     values_raw = raw["values"]
     if not isinstance(values_raw, dict) or not values_raw:
         raise ParameterFileError(
@@ -519,7 +337,7 @@ def _load_default() -> ParameterSet:
 
 
 def _load(directory: Path) -> ParameterSet:
-    params = ParameterSet()
+    params = ParameterSet(root=PARAMETERS_DIR if directory == PARAMETERS_DIR else None)
     for path in sorted(directory.rglob("*.yaml")):
         name = ".".join(path.relative_to(directory).with_suffix("").parts)
         params.parameters[name] = parse_parameter_file(path, name)

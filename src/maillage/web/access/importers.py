@@ -6,9 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 from maillage.engine.accessibility import zoning as zoning_engine
-from maillage.engine.rules.aids import known_zones
 from maillage.engine.rules.loader import NoValueAtDate
 from maillage.engine.sources.errors import SourceError
+from maillage.engine.vocabulary import zones_of
 from maillage.web.imports import ImportReport, atomic_import, examples, sync
 from maillage.web.territories.models import Commune
 
@@ -30,7 +30,7 @@ def import_zoning(
     path = Path(path)
     try:
         profession = check_profession(profession)
-        zones = known_zones(profession, arrete_date)
+        zones = zones_of(profession, arrete_date)
     except (ValueError, NoValueAtDate) as exc:
         raise SourceError(path, str(exc)) from exc
     rows = zoning_engine.read_zoning_file(path, zones)

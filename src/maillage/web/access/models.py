@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from django.db import models
 
+from maillage.engine.vocabulary import GP, NURSE, PHYSIOTHERAPIST, PROFESSION_LABELS
 from maillage.web.territories.models import Commune
 
 
 class Profession(models.TextChoices):
-    MEDECIN = "medecin_generaliste", "médecin généraliste"
-    KINE = "masseur_kinesitherapeute", "masseur-kinésithérapeute"
-    INFIRMIER = "infirmier", "infirmier"
+    MEDECIN = GP, PROFESSION_LABELS[GP]
+    KINE = PHYSIOTHERAPIST, PROFESSION_LABELS[PHYSIOTHERAPIST]
+    INFIRMIER = NURSE, PROFESSION_LABELS[NURSE]
 
 
 class AplRun(models.Model):

@@ -19,11 +19,12 @@ import numpy as np
 import pandas as pd
 from django.db.models import Q
 
+from maillage.engine import parameters, vocabulary
 from maillage.engine.accessibility import decay as decays
 from maillage.engine.accessibility import demand as demands
-from maillage.engine.accessibility import fca, parameters, traveltimes, whatif
+from maillage.engine.accessibility import fca, traveltimes, whatif
 from maillage.engine.accessibility import zoning as zoning_engine
-from maillage.engine.rules.aids import ZONE_LABELS, Project, simulate_aids
+from maillage.engine.rules.aids import Project, simulate_aids
 from maillage.web.imports import ImportReport, atomic_import, sync
 from maillage.web.supply.models import Activity, IndicatorDefinition, IndicatorValue, Structure
 from maillage.web.territories.models import AGE_BAND_FIELDS, Commune
@@ -34,20 +35,9 @@ logger = logging.getLogger(__name__)
 
 AGE_FIELDS = [name for name, _ in AGE_BAND_FIELDS.values()]
 AGE_BANDS = list(AGE_BAND_FIELDS)
-ZONE_LABELS_ALL = {**ZONE_LABELS, zoning_engine.VIVIER: "vivier (ZAC possible)"}
+ZONE_LABELS_ALL = vocabulary.ZONE_LABELS
 # Colour class of each zone on the maps (CSS / JS share these names).
-ZONE_CLASSES = {
-    "ZIP": "zip",
-    "ZAC": "zac",
-    zoning_engine.VIVIER: "vivier",
-    "hors_zonage": "hors",
-    "tres_sous_dotee": "zip",
-    "sous_dotee": "zac",
-    "intermediaire": "vivier",
-    "non_prioritaire": "hors",
-    "tres_dotee": "hors",
-    "sur_dotee": "hors",
-}
+ZONE_CLASSES = vocabulary.ZONE_TIERS
 
 
 @dataclass(frozen=True)
@@ -193,11 +183,11 @@ def consumption_profile(profession: str, on: dt.date) -> tuple[np.ndarray, dict]
     if name not in parameters.load_parameters():
         return None
     try:
-        value = parameters.parameter(name, on)
+        value = parameters.get(name, on)
     except parameters.ParameterError:
         return None
     profile = np.array([float(value.value[band]) for band in AGE_BANDS])
-    return profile, {"nom": name, "statut": "verifie" if value.verified else "non_verifie"}
+    return profile, {"nom": name, "statut": value.statut}
 
 
 def _supply(
@@ -281,11 +271,10 @@ def load_inputs(
     warnings: list[str] = []
     decay = decays.apl_decay(on)
     max_minutes = decays.max_minutes_of(decay)
-    # The crow-fly approximation is a project choice, not a dated method value: the values in
-    # force today apply to every year.
-    travel_on = max(on, dt.date.today())
-    detour = float(parameters.value("traveltime.crowfly.detour_factor", travel_on))
-    speed = float(parameters.value("traveltime.crowfly.speed_kmh", travel_on))
+    # The crow-fly approximation is a convention of the project, dated from the first APL
+    # method: it applies to every year the method does.
+    detour = float(parameters.value("traveltime.crowfly.detour_factor", on))
+    speed = float(parameters.value("traveltime.crowfly.speed_kmh", on))
     max_km = max_minutes / 60.0 * speed / detour
     table = None
     if travel_times is not None:
@@ -615,7 +604,7 @@ def simulated_zones(profession: str, codes: list[str], annee: int | None = None)
 
 
 def zone_label(zone: str | None) -> str:
-    return ZONE_LABELS_ALL.get(zone, zone or "non renseignée")
+    return vocabulary.zone_label(zone)
 
 
 def zoning_map(profession: str, scope: Scope, on: dt.date | None = None) -> dict:

@@ -397,10 +397,10 @@ def resolve(
             raise TerritoryError(f"commune inconnue : {autour}")
         centre = snap.codes[snap.index[autour]]
         if minutes is not None:
-            from maillage.engine.accessibility import parameters as access_parameters
+            from maillage.engine import parameters
 
-            detour = access_parameters.value("traveltime.crowfly.detour_factor", None)
-            speed = access_parameters.value("traveltime.crowfly.speed_kmh", None)
+            detour = parameters.value("traveltime.crowfly.detour_factor")
+            speed = parameters.value("traveltime.crowfly.speed_kmh")
             found = selection.within_minutes(snap, centre, float(minutes), detour, speed)
             label = f"communes à {minutes:g} min ou moins de {snap.noms[snap.index[centre]]}"
         else:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 
+from maillage.engine.vocabulary import GP, NURSE
 from maillage.web.accounts.audit import record_change, snapshot
 from maillage.web.accounts.models import AuditEntry
 from maillage.web.accounts.permissions import visible_departements
@@ -41,8 +42,8 @@ DEFAULT_MILESTONE_MONTHS = {
     Milestone.Kind.SUIVI_1_AN: 12,
 }
 # The pedagogical first-billing check of nurses takes place at the 6-month follow-up.
-NURSE_CATEGORY = "infirmier"
-GP_CATEGORY = "medecin_generaliste"
+NURSE_CATEGORY = NURSE
+GP_CATEGORY = GP
 DEFAULT_RETENTION_YEARS = 3
 
 

@@ -14,6 +14,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 
 from maillage.engine.sources.professions import load_profession_table
+from maillage.engine.vocabulary import GP, NURSE
 from maillage.web.outreach.models import (
     Channel,
     Contact,
@@ -25,8 +26,6 @@ from maillage.web.outreach.models import (
 from maillage.web.supply.models import Professional, SupplyImport
 from maillage.web.territories.models import Commune, Departement
 
-GP = "medecin_generaliste"
-NURSE = "infirmier"
 COORDINATION_MISSING = "module exercice coordonné non chargé"
 DETAIL_KINDS = ("contacts", "webinaires", "installations", "contrats", "versements", "offre")
 
