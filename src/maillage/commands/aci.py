@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
+from maillage.engine.parameters import ParameterError
 from maillage.engine.rules.contract import ContractError, load_contract_file
-from maillage.engine.rules.loader import ParameterFileError
 from maillage.engine.rules.report import compute_contract
 
 
@@ -34,7 +34,7 @@ def calcul(contrat: Path, annee: int | None, as_json: bool) -> None:
     """
     try:
         report = compute_contract(load_contract_file(contrat), annee)
-    except (ContractError, ParameterFileError) as error:
+    except (ContractError, ParameterError) as error:
         raise click.ClickException(f"{contrat.name} : {error}") from error
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
@@ -154,6 +154,15 @@ def render_text(report: dict[str, Any]) -> list[str]:
                 out.append(
                     f"  {p['composante']:<6} {date:<12} {_money(p['montant']):>14}  {p['detail']}"
                 )
+    if report.get("explications"):
+        out += ["", "Règles appliquées"]
+        for e in report["explications"]:
+            years = e["annees_contrat"]
+            which = ""
+            if years:
+                which = f" (année{'s' if len(years) > 1 else ''} {', '.join(map(str, years))})"
+            out.append(f"  • {e['objet']}{which} : {e['regle']}")
+            out.append(f"    pourquoi : {e['raison']}")
     if report["alertes"]:
         out += ["", "Alertes"]
         out += [f"  ! {a}" for a in report["alertes"]]

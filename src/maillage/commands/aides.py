@@ -8,8 +8,9 @@ from decimal import Decimal
 
 import click
 
-from maillage.engine.rules.aids import PROFESSIONS, Project, simulate_aids
+from maillage.engine.rules.aids import Project, simulate_aids
 from maillage.engine.rules.common import format_money
+from maillage.engine.vocabulary import PROFESSION_LABELS, normalize_profession
 
 
 def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date:
@@ -31,7 +32,7 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
 @click.option(
     "--profession",
     required=True,
-    help="Profession : " + ", ".join(PROFESSIONS) + ".",
+    help="Profession : " + ", ".join(PROFESSION_LABELS) + ".",
 )
 @click.option("--date", "at", callback=_parse_date, help="Date de la simulation (AAAA-MM-JJ).")
 @click.option("--premiere-installation", is_flag=True, help="Première installation en libéral.")
@@ -73,6 +74,11 @@ def command(
     as_json: bool,
 ) -> None:
     """Aides à l'installation et au maintien auxquelles un professionnel peut prétendre."""
+    if premiere_installation and sans_installation:
+        raise click.UsageError(
+            "--premiere-installation et --sans-installation sont incompatibles : un "
+            "professionnel déjà installé ne fait pas une première installation"
+        )
     project = Project(
         first_installation=premiere_installation,
         installation=not sans_installation,
@@ -107,7 +113,9 @@ def command(
             data["source_zone"] = source
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    click.echo(f"Aides pour un {PROFESSIONS[result.profession]} en zone {zone} au {at:%d/%m/%Y}")
+    click.echo(
+        f"Aides pour un {PROFESSION_LABELS[result.profession]} en zone {zone} au {at:%d/%m/%Y}"
+    )
     if source is not None:
         click.echo(f"Commune {commune} : zone {zone} — {source['detail']}")
     if not result.aids:
@@ -119,7 +127,7 @@ def command(
         click.echo(f"• {aid.label} : {amount} ({status})")
         click.echo(f"  {aid.amount_text}")
         for p in aid.payments:
-            click.echo(f"  versement {p['echeance']} : {format_money(p['montant'])}")
+            click.echo(f"  versement {p.label} : {format_money(p.amount)}")
         for condition in aid.conditions:
             click.echo(f"  condition : {condition}")
         until = f" jusqu'au {aid.valid_until:%d/%m/%Y}" if aid.valid_until else ""
@@ -140,7 +148,6 @@ def command(
 def _zone_of_commune(commune: str, profession: str, at: dt.date) -> dict:
     """Zone of a commune from the database: official zoning if imported, else simulation."""
     from maillage.cli import setup_django
-    from maillage.engine.rules.aids import normalize_profession
 
     setup_django()
     from maillage.web.access.services import resolve_zone

@@ -159,3 +159,67 @@ def test_aides_bad_zone_and_date():
     assert "date attendue AAAA-MM-JJ" in result.output
     result = run(aides, ["--zone", "ZIP", "--profession", "dentiste"])
     assert "profession « dentiste » inconnue" in result.output
+
+
+@pytest.mark.parametrize(
+    ("profession", "aid"),
+    [
+        ("masseur_kinesitherapeute", "aide_installation_creation_reprise"),
+        ("infirmier", "aide_installation_autre_installation"),
+    ],
+)
+def test_aides_already_installed_gets_no_installation_aid(profession, aid):
+    """Issue 10 §4: a professional declared already installed was granted 49 000 € (physio) or
+    27 500 € (nurse) of installation aid."""
+    args = ["--zone", "tres_sous_dotee", "--profession", profession, "--date", "2025-01-01"]
+    granted = json.loads(run(aides, [*args, "--json"]).output)
+    assert [a["code"] for a in granted["aides"]] == [aid]
+    result = run(aides, [*args, "--sans-installation", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["aides"] == []
+    assert {
+        "code": aid,
+        "raison": "réservée à une installation : le professionnel est déjà installé",
+    } in data["non_eligibles"]
+    text = run(aides, [*args, "--sans-installation"]).output
+    assert "Aucune aide connue pour ce projet." in text and "déjà installé" in text
+
+
+def test_aides_first_installation_and_already_installed_is_a_usage_error():
+    result = run(
+        aides,
+        [
+            "--zone",
+            "tres_sous_dotee",
+            "--profession",
+            "infirmier",
+            "--premiere-installation",
+            "--sans-installation",
+        ],
+    )
+    assert result.exit_code == 2  # click's usage error, before any computation
+    assert "--premiere-installation et --sans-installation sont incompatibles" in result.output
+
+
+def test_cpts_2021_statement_says_which_rule_applied(tmp_path):
+    """Issue 10 §4: a CPTS signed in 2021 got the 2019 amounts with no word of the avenant
+    n° 2 uplift; the statement now applies it to year 1 and says why."""
+    contract = json.loads(CPTS.read_text("utf-8"))
+    contract["date_signature"] = "2021-04-15"
+    contract.pop("date_validation_lettre_intention", None)
+    path = tmp_path / "contrat.json"
+    path.write_text(json.dumps(contract), "utf-8")
+    report = json.loads(run(aci, ["calcul", path, "--json"]).output)
+    year1 = next(
+        line
+        for line in report["lignes"]
+        if line["annee_contrat"] == 1 and line["composante"] == "fonctionnement"
+    )
+    assert year1["montant"] == 131250.0
+    uplift = next(e for e in report["explications"] if "avenant n° 2" in e["objet"])
+    assert "31/12/2021" in uplift["raison"] and uplift["annees_contrat"] == [1]
+    assert any("avenant n° 2" in a for a in report["alertes"])
+    text = run(aci, ["calcul", path]).output
+    assert "Règles appliquées" in text and "pourquoi :" in text
+    assert "Majoration de l'avenant n° 2 (année 1)" in text

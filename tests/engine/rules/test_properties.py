@@ -88,7 +88,18 @@ def test_full_contract_pays_exactly_five_annual_fixed_parts(signature, fixed):
     fixed_paid = sum(p.amount for p in schedule.payments if p.component.startswith("part_fixe"))
     assert fixed_paid == round_cents(fixed) * 5
     fonct = [p for p in schedule.payments if p.component == "fonctionnement"]
-    assert [p.date for p in fonct] == [add_years(signature, k) for k in range(5)]
+    anniversaries = [add_years(signature, k) for k in range(5)]
+    assert [p.date for p in fonct if p.date in anniversaries] == anniversaries
+    # Signed by 31/12/2021: the avenant n° 2 uplift of year 1 is paid on its entry into force.
+    extra = [p for p in fonct if p.date not in anniversaries]
+    if signature <= dt.date(2021, 12, 31):
+        assert [(p.date, p.year) for p in extra] == [(dt.date(2022, 4, 1), 1)]
+    else:
+        assert extra == []
+    # Whatever the rule, what is paid for a year's fonctionnement is what is due for it.
+    for line in schedule.due:
+        if line.component == "fonctionnement":
+            assert sum(p.amount for p in fonct if p.year == line.year) == line.amount
     # Payments are never dated after the end of the contract.
     assert max(p.date for p in schedule.payments) == add_years(signature, 5)
 

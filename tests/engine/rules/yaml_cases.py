@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from maillage.engine.rules.aids import Project, simulate_aids
 from maillage.engine.rules.common import ParameterTrail
 from maillage.engine.rules.cpts import Level, achievement_rate, cpts_fonctionnement, cpts_size
-from maillage.engine.rules.loader import load_parameters
+from maillage.engine.rules.loader import ParameterFileError, load_parameters
 from maillage.engine.rules.report import compute_contract
 
 CASE_KEYS = {"name", "rule", "period", "input", "input_file", "output", "margin", "description"}
@@ -66,9 +67,15 @@ def _run_parameter(case: dict, margin: float) -> None:
         raise
     if out.get("absent"):
         raise CaseFailure(f"valeur attendue absente, obtenu {value.value!r}")
-    _close(value.value, out["valeur"], margin, "valeur")
+    if "valeur" in out:
+        _close(value.value, out["valeur"], margin, "valeur")
     if "statut" in out:
         _close(value.statut, out["statut"], 0, "statut")
+    if "derniere_verification" in out:
+        checked = value.last_value_still_valid_on
+        _close(checked and checked.isoformat(), out["derniere_verification"], 0, "vérification")
+    if "url" in out:
+        _close(value.reference.url, out["url"], 0, "url de la référence")
 
 
 def _run_achievement(case: dict, margin: float) -> None:
@@ -93,11 +100,29 @@ def _find(rows: list[dict], wanted: dict, what: str) -> dict:
     raise CaseFailure(f"{what} introuvable : {wanted}")
 
 
+def _expect_error(out: dict, run) -> bool:
+    """Run ``run``; with ``erreur_contient`` in the output, the case expects it to fail with a
+    message containing that text (returns True when it did)."""
+    if "erreur_contient" not in out:
+        return False
+    try:
+        run()
+    except (ValueError, LookupError) as error:
+        if out["erreur_contient"] not in str(error):
+            raise CaseFailure(
+                f"erreur attendue « {out['erreur_contient']} », obtenu « {error} »"
+            ) from error
+        return True
+    raise CaseFailure(f"erreur attendue « {out['erreur_contient']} », aucune erreur")
+
+
 def _run_contract(case: dict, margin: float) -> None:
     period = case.get("period")
     year = int(period) if period is not None else None
-    report = compute_contract(case["input"], year)
     out = case["output"]
+    if _expect_error(out, lambda: compute_contract(case["input"], year)):
+        return
+    report = compute_contract(case["input"], year)
     for key in ("taille", "total_versements", "versements_en_attente", "statut"):
         if key in out:
             _close(report[key], out[key], margin, key)
@@ -119,6 +144,10 @@ def _run_contract(case: dict, margin: float) -> None:
     for text in out.get("alertes_contiennent", []):
         if not any(text in alert for alert in report["alertes"]):
             raise CaseFailure(f"alerte contenant « {text} » absente : {report['alertes']}")
+    for wanted in out.get("explications_contiennent", []):
+        texts = [f"{e['objet']} : {e['regle']} — {e['raison']}" for e in report["explications"]]
+        if not any(all(part in text for part in wanted) for text in texts):
+            raise CaseFailure(f"explication contenant {wanted} absente : {texts}")
     if "sans_alerte_contenant" in out:
         for alert in report["alertes"]:
             if out["sans_alerte_contenant"] in alert:
@@ -167,9 +196,12 @@ def _run_aids(case: dict, margin: float) -> None:
         if key in ("honoraires", "honoraires_zone"):
             value = Decimal(str(value))
         kwargs[PROJECT_FIELDS[key]] = value
-    result = simulate_aids(profession, zone, _date(case["period"]), Project(**kwargs))
-    by_code = {a.code: a for a in result.aids}
     out = case["output"]
+    at = _date(case["period"])
+    if _expect_error(out, lambda: simulate_aids(profession, zone, at, Project(**kwargs))):
+        return
+    result = simulate_aids(profession, zone, at, Project(**kwargs))
+    by_code = {a.code: a for a in result.aids}
     for code, amount in out.get("aides", {}).items():
         if code not in by_code:
             raise CaseFailure(f"aide {code} attendue, obtenu {sorted(by_code)}")
@@ -183,6 +215,35 @@ def _run_aids(case: dict, margin: float) -> None:
         _close(by_code[code].to_dict()["valide_jusquau"], until, 0, f"fin {code}")
     if "seulement" in out:
         _close(sorted(by_code), sorted(out["seulement"]), 0, "aides")
+    refusals = {row["code"]: row["raison"] for row in result.not_eligible}
+    for code, reason in out.get("raisons", {}).items():
+        if reason not in refusals.get(code, ""):
+            raise CaseFailure(f"raison « {reason} » attendue pour {code}, obtenu {refusals}")
+
+
+def _run_parameter_file(case: dict, margin: float) -> None:
+    """A parameter file given as text: loaded strictly, or refused with the expected error."""
+    out = case["output"]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "cas" / "parametre.yaml"
+        path.parent.mkdir()
+        path.write_text(case["input"]["fichier"], encoding="utf-8")
+        try:
+            params = load_parameters(folder)
+        except ParameterFileError as error:
+            if "erreur_contient" not in out:
+                raise CaseFailure(f"fichier refusé : {error}") from error
+            message = str(error).replace(str(path), "parametre.yaml")
+            _close(error.line, out.get("ligne", error.line), 0, "ligne")
+            if out["erreur_contient"] not in message:
+                raise CaseFailure(
+                    f"erreur attendue « {out['erreur_contient']} », obtenu « {message} »"
+                ) from error
+            return
+    if "erreur_contient" in out:
+        raise CaseFailure(f"erreur attendue « {out['erreur_contient']} », fichier accepté")
+    value = params.get("cas.parametre", _date(case["period"]))
+    _close(value.value, out["valeur"], margin, "valeur")
 
 
 RUNNERS = {
@@ -192,6 +253,7 @@ RUNNERS = {
     "achievement_rate": _run_achievement,
     "contract": _run_contract,
     "aids": _run_aids,
+    "parameter_file": _run_parameter_file,
 }
 
 

@@ -327,3 +327,71 @@ def test_api_figures_and_schedule(agent_client):
         f"/api/exercice-coordonne/contrats/{contract.pk}/echeancier?annee=2024"
     ).json()
     assert schedule == compute_contract(services.contract_json(contract), 2024)
+
+
+def test_achievements_are_the_rates_the_variable_part_pays(coord_demo):
+    """The dashboard's rate of each result is the engine's (no second computation): with a
+    level given without its rate, the engine gives it 1/2 (one level) and the page now agrees
+    with the amount paid (it used to drop such a level)."""
+    contract = Contract.objects.get(kind="cpts")
+    indicator = contract.missions.get(code="acces_aux_soins").indicateurs.first()
+    indicator.valeur_initiale, indicator.objectif = Decimal(0), Decimal(100)
+    indicator.objectifs_annuels = {"1": 40}
+    indicator.paliers = [{"valeur": 10}]  # no rate: the engine gives it 1/2
+    indicator.mode = "lineaire"
+    indicator.save()
+    indicator.resultats.all().delete()
+    Result.objects.create(
+        indicateur=indicator, annee_contrat=1, valeur=Decimal(30), statut=Result.Status.VALIDE
+    )
+    Result.objects.create(
+        indicateur=indicator, annee_contrat=2, valeur=Decimal(60), statut=Result.Status.SAISI
+    )
+    rows = {
+        r["resultat"].annee_contrat: r
+        for r in services.achievements(contract)
+        if r["indicateur"] == indicator
+    }
+    # Year 1: objective 40, level 10 at 1/2; 30 is 2/3 of the way from 10 to 40.
+    assert rows[1]["objectif"] == Decimal(40)
+    assert float(rows[1]["taux"]) == pytest.approx(0.5 + 0.5 * 20 / 30)
+    # Year 2 (no yearly objective): objective 100; 60 is 5/9 of the way from 10 to 100.
+    assert rows[2]["objectif"] == Decimal(100)
+    assert float(rows[2]["taux"]) == pytest.approx(0.5 + 0.5 * 50 / 90)
+    report = compute_contract(services.contract_json(contract))
+    line = next(
+        line
+        for line in report["lignes"]
+        if line["annee_contrat"] == 1
+        and line["mission"] == "acces_aux_soins"
+        and line["composante"] == "part_variable"
+    )
+    assert f"{indicator.code} 83,3 %" in line["detail"]
+
+
+def test_statement_of_a_2021_cpts_says_which_rule_applied(client, coord_demo):
+    """Issue 10 §4: a CPTS signed in 2021 got the 2019 amounts with no alert; its statement
+    (page and PDF) now gives the avenant n° 2 uplift of year 1 and says why."""
+    from django.template.loader import render_to_string
+
+    from maillage.web.demo import create_demo_accounts
+
+    create_demo_accounts()
+    contract = Contract.objects.get(kind="cpts")
+    contract.date_signature = dt.date(2021, 6, 10)
+    contract.taille_override = 3
+    contract.save()
+    stmt = services.statement(contract, 2022)
+    uplift = [p for p in stmt["dus"] if p["date"] == "2022-04-01"]
+    assert [(p["composante"], p["montant"]) for p in uplift] == [("fonctionnement", 56250.0)]
+    client.force_login(User.objects.get(username="agent"))
+    page = client.get(reverse("coordination:contrat", args=[contract.pk]) + "?annee=2022")
+    html = page.content.decode()
+    rules = html.split('id="regles-appliquees"')[1].split("</details>")[0]
+    assert "Majoration de l&#x27;avenant n° 2" in rules and "31/12/2021" in rules
+    assert "montant national de la taille 3" in rules
+    assert "majoré de 75 % par l&#x27;avenant n° 2" in html  # the alert
+    pdf_html = render_to_string(
+        "coordination/releve_pdf.html", {"releve": stmt, "contrat": contract, "annee": 2022}
+    )
+    assert "Règles appliquées" in pdf_html and "Majoration de l&#x27;avenant n° 2" in pdf_html

@@ -9,11 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from maillage.engine.rules import aids
+from maillage.engine.rules.common import add_months
 from maillage.engine.sources.errors import SourceError
 from maillage.web.accounts.models import AuditEntry
 from maillage.web.accounts.roles import Role
 from maillage.web.outreach import services
-from maillage.web.outreach.contracts import ContractRuleError, add_months, build_terms
+from maillage.web.outreach.contracts import ContractRuleError, build_terms
 from maillage.web.outreach.importers import import_contacts
 from maillage.web.outreach.models import (
     Campaign,
@@ -58,6 +60,77 @@ def test_cotram_capped_and_coscom_with_student():
     assert cotram.echeances[0][2] == D("20000.00")  # 10 % capped at 20 000 € a year
     coscom = build_terms("coscom", dt.date(2024, 1, 1), {"annees": 3, "stagiaire_mois": 12})
     assert coscom.montant_total == D("3") * (D("5000") + D("300") * 12)
+
+
+@pytest.mark.parametrize(
+    ("kind", "options", "aid", "project", "zone"),
+    [
+        (
+            "caim",
+            {"jours": 3.5, "hopital_proximite": True},
+            aids.caim,
+            {"days_per_week": 3.5, "hospital_proximity": True},
+            "ZIP",
+        ),
+        (
+            "coscom",
+            {"annees": 2, "stagiaire_mois": 4},
+            aids.coscom,
+            {"hosts_student": True, "student_months": 4},
+            "ZIP",
+        ),
+        (
+            "cotram",
+            {"annees": 2, "honoraires_annuels": "150000"},
+            aids.cotram,
+            {"hosts_newcomer": True, "fees": D(150000)},
+            "ZIP",
+        ),
+        (
+            "cstm",
+            {"annees": 1, "honoraires_annuels": "40000"},
+            aids.cstm,
+            {"secondary_practice": True, "fees_in_zone": D(40000)},
+            "ZIP",
+        ),
+        (
+            "infirmier",
+            {"cle": "autre_installation"},
+            aids.nurse_installation,
+            {},
+            "tres_sous_dotee",
+        ),
+        (
+            "kine",
+            {"cle": "adhesion_cabinet"},
+            aids.physiotherapist_installation,
+            {"joins_existing_practice": True},
+            "tres_sous_dotee",
+        ),
+    ],
+)
+def test_contract_terms_are_the_engine_aid(kind, options, aid, project, zone):
+    """One computation: the contract recorded by the CPAM is the simulator's aid (same amount,
+    same parameters); the contract only dates the payments."""
+    day = dt.date(2025, 3, 3)
+    engine = aid(zone, aids.Project(**project), aids.AidRules(day))
+    terms = build_terms(kind, day, options)
+    years = int(options.get("annees") or 1)
+    expected = engine.amount * years if engine.yearly else engine.amount
+    assert terms.montant_total == expected
+    assert [r["nom"] for r in terms.regles] == [u.name for u in engine.used]
+
+
+def test_contract_in_a_zone_the_aid_excludes_is_refused():
+    with pytest.raises(ContractRuleError, match="réservé aux ZIP"):
+        build_terms("caim", dt.date(2024, 3, 1), {"jours": 4, "zone": "ZAC"})
+    with pytest.raises(ContractRuleError, match="réservée aux zones tres_sous_dotee"):
+        build_terms("infirmier", dt.date(2024, 3, 1), {"zone": "ZIP"})
+    # Zones are read as users write them.
+    assert build_terms("caim", dt.date(2024, 3, 1), {"jours": 4, "zone": "zip"}).montant_total
+    assert build_terms("kine", dt.date(2025, 3, 1), {"zone": "Très sous-dotée"}).montant_total == D(
+        "49000.00"
+    )
 
 
 @settings(max_examples=25, deadline=None)

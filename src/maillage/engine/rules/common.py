@@ -1,4 +1,5 @@
-"""Shared helpers of the rules engines: money rounding, contract dates, parameter trail.
+"""Shared helpers of the rules engines: money rounding, contract dates, parameter trail,
+explanations.
 
 Conventions (documented in ``docs/regles.md``):
 
@@ -90,3 +91,22 @@ class ParameterTrail:
 
     def to_list(self) -> list[dict[str, Any]]:
         return [u.to_dict() for u in self.used]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Which rule gave an amount and why: what a statement says to a user asking « why this
+    amount? » (French text)."""
+
+    subject: str  # what is explained, e.g. « Fonctionnement »
+    rule: str  # the rule applied
+    reason: str  # why this rule applies, and not another
+    years: tuple[int, ...] = ()  # contract years concerned; empty: the whole contract
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "objet": self.subject,
+            "regle": self.rule,
+            "raison": self.reason,
+            "annees_contrat": list(self.years),
+        }

@@ -254,7 +254,7 @@ def _parse_mission(raw: Any, path: str) -> Mission:
         )
     indicators = []
     for j, i_raw in enumerate(obj.list("indicateurs", required=False)):
-        indicators.append(_parse_indicator(i_raw, _path(obj.field("indicateurs"), j)))
+        indicators.append(parse_indicator(i_raw, _path(obj.field("indicateurs"), j)))
     total = sum((i.weight for i in indicators), Decimal(0))
     if total > 1:
         raise ContractError(obj.field("indicateurs"), f"la somme des poids dépasse 1 ({total})")
@@ -268,7 +268,8 @@ def _parse_mission(raw: Any, path: str) -> Mission:
     )
 
 
-def _parse_indicator(raw: Any, path: str) -> Indicator:
+def parse_indicator(raw: Any, path: str) -> Indicator:
+    """One indicator of a contract file (``path``: its JSON path, for error messages)."""
     obj = _Obj(raw, path, INDICATOR_KEYS)
     baseline = obj.number("valeur_initiale", minimum=None)
     objective = obj.number("objectif", minimum=None)

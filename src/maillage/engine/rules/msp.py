@@ -6,16 +6,20 @@ of 60 % of what 100 % achievement of the socle criteria (prérequis included) wo
 patientèle at 31 December n-1, is paid during year n; the balance (final amount − advance,
 negative when the advance exceeded the final amount) is due by 30 April n+1 after the proofs
 sent by 31 January n+1. Each line is rounded to the cent, half-up.
+
+The rules of exercise n are those in force on 31 December n, when the exercise closes: the
+accord approved on 24 July 2017 governs the whole of 2017 (its first exercise), and an avenant
+in force on 1 January applies from that year's exercise.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .common import ParameterTrail, dec, round_cents
+from .common import Explanation, ParameterTrail, dec, format_money, round_cents
 
 CATEGORIES = ("prerequis", "socle", "optionnel")
 CATEGORY_LABELS = {"prerequis": "socle prérequis", "socle": "socle", "optionnel": "optionnel"}
@@ -59,13 +63,20 @@ class MspResult:
     payments: list[dict[str, Any]]
     alerts: list[str]
     trail: ParameterTrail
+    explanations: list[Explanation] = field(default_factory=list)
+
+
+def rules_date(year: int) -> dt.date:
+    """Date of the rules of exercise ``year``: its last day (see the module's docstring)."""
+    return dt.date(year, 12, 31)
 
 
 def msp_remuneration(msp: MspYear, trail: ParameterTrail | None = None) -> MspResult:
     """Remuneration of one MSP for calendar year ``msp.year``."""
     trail = trail or ParameterTrail()
-    at = dt.date(msp.year, 1, 1)
-    point = dec(trail.value("aci.msp.valeur_point", at))
+    at = rules_date(msp.year)
+    point_value = trail.get("aci.msp.valeur_point", at)
+    point = dec(point_value.value)
     reference = dec(trail.value("aci.msp.patientele_reference", at))
     capped = bool(trail.value("aci.msp.part_variable_plafonnee", at))
     advance_rate = dec(trail.value("aci.msp.taux_avance", at))
@@ -134,6 +145,23 @@ def msp_remuneration(msp: MspYear, trail: ParameterTrail | None = None) -> MspRe
             f"avant le {proofs_date:%d/%m/%Y}",
         },
     ]
+    explanation = Explanation(
+        f"Exercice {msp.year}",
+        f"valeur du point {format_money(point)} ({point_value.reference.titre}, en vigueur "
+        f"depuis le {point_value.start:%d/%m/%Y}) ; patientèle de référence {reference}",
+        f"règles en vigueur au {at:%d/%m/%Y}, clôture de l'exercice : elles s'appliquent à "
+        "toute l'année"
+        + ("" if prerequisites_met else " ; critères socle prérequis non remplis : rien n'est dû"),
+    )
     return MspResult(
-        msp.year, prerequisites_met, lines, total, advance, balance, payments, alerts, trail
+        msp.year,
+        prerequisites_met,
+        lines,
+        total,
+        advance,
+        balance,
+        payments,
+        alerts,
+        trail,
+        [explanation],
     )

@@ -36,9 +36,12 @@ def _cpts_report(raw: Mapping[str, Any], year: int | None, params: ParameterSet)
     payments = schedule.payments
     caps = schedule.member_caps
     alerts = schedule.alerts
+    explanations = schedule.explanations
     if year is not None:
         first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
         lines = [d for d in lines if d.start <= last and d.end > first]
+        in_year = {d.year for d in lines} | {p.year for p in payments if p.date.year == year}
+        explanations = [e for e in explanations if not e.years or in_year & set(e.years)]
         payments = [p for p in payments if p.date.year == year]
         caps = [c for c in caps if c["annee"] == year]
         # Member-cap alerts start with their calendar year: keep only the requested one.
@@ -91,6 +94,7 @@ def _cpts_report(raw: Mapping[str, Any], year: int | None, params: ParameterSet)
             for row in caps
         ],
         "alertes": alerts,
+        "explications": [e.to_dict() for e in explanations],
         "statut": "verifie" if trail.all_verified else "non_verifie",
         "parametres": trail.to_list(),
     }
@@ -105,12 +109,14 @@ def _msp_report(raw: Mapping[str, Any], year: int | None, params: ParameterSet) 
     trail = ParameterTrail(params=params)
     exercises = []
     alerts = []
+    explanations = []
     for msp in years:
         try:
             result = msp_remuneration(msp, trail)
         except (ValueError, LookupError) as exc:
             raise ContractError("exercices", str(exc)) from exc
         alerts += [f"{msp.year} : {a}" for a in result.alerts]
+        explanations += [e.to_dict() for e in result.explanations]
         exercises.append(
             {
                 "annee": msp.year,
@@ -151,6 +157,7 @@ def _msp_report(raw: Mapping[str, Any], year: int | None, params: ParameterSet) 
         "annee_civile": year,
         "exercices": exercises,
         "alertes": alerts,
+        "explications": explanations,
         "statut": "verifie" if trail.all_verified else "non_verifie",
         "parametres": trail.to_list(),
     }

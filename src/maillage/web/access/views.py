@@ -6,11 +6,11 @@ All public (no account): nothing is stored, scenarios are computed on each reque
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
+from maillage.engine import vocabulary
 from maillage.engine.rules.aids import Project
 from maillage.engine.rules.common import format_money
 from maillage.web.supply.models import Structure
@@ -19,23 +19,6 @@ from maillage.web.territories.models import Commune, Departement
 from . import services
 from .forms import AidForm, ScenarioForm, ScopeForm
 from .models import AplCommune, Profession
-
-LEGEND = {
-    "medecin_generaliste": [
-        ("zip", "ZIP — zone d'intervention prioritaire"),
-        ("zac", "ZAC — zone d'action complémentaire"),
-        ("vivier", "vivier (simulation : ZAC possible)"),
-        ("hors", "hors zonage"),
-        ("inconnu", "non renseigné"),
-    ],
-    "other": [
-        ("zip", "très sous-dotée"),
-        ("zac", "sous-dotée"),
-        ("vivier", "intermédiaire"),
-        ("hors", "non prioritaire, très dotée ou sur-dotée"),
-        ("inconnu", "non renseigné"),
-    ],
-}
 
 
 def _default_departement() -> str | None:
@@ -78,9 +61,7 @@ def index(request):
                 "profession_label": Profession(profession).label,
                 "has_official": has_official,
                 "has_simulation": has_simulation,
-                "legend": LEGEND[
-                    "medecin_generaliste" if profession == "medecin_generaliste" else "other"
-                ],
+                "legend": vocabulary.tier_legend(profession),
                 "map_data": {"source": source, "profession": profession, **zoning["geojson"]},
             }
     return render(request, "access/index.html", context)
@@ -169,10 +150,7 @@ def aids(request):
                     {
                         "aid": aid,
                         "amount": format_money(aid.amount) if aid.amount is not None else None,
-                        "payments": [
-                            (p["echeance"], format_money(Decimal(p["montant"])))
-                            for p in aid.payments
-                        ],
+                        "payments": [(p.label, format_money(p.amount)) for p in aid.payments],
                     }
                     for aid in result.aids
                 ],

@@ -234,7 +234,7 @@ class IndicatorForm(forms.ModelForm):
     def clean(self):
         from decimal import Decimal
 
-        from maillage.engine.rules.contract import ContractError, _parse_indicator
+        from maillage.engine.rules.contract import ContractError, parse_indicator
 
         data = super().clean()
         if self.errors:
@@ -258,7 +258,7 @@ class IndicatorForm(forms.ModelForm):
             "paliers": data["paliers"],
         }
         try:
-            _parse_indicator(raw, "indicateur")  # same checks as the engine
+            parse_indicator(raw, "indicateur")  # same checks as the engine
         except ContractError as exc:
             raise forms.ValidationError(str(exc)) from exc
         return data

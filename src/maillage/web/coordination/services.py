@@ -17,6 +17,7 @@ from django.db.models import Count, Q, Subquery, Sum
 
 from maillage.engine.rules import compute_contract, cpts_size
 from maillage.engine.rules.common import ParameterTrail, add_months, add_years, dec, round_cents
+from maillage.engine.rules.contract import ContractError, parse_indicator
 from maillage.engine.rules.cpts import MISSION_LABELS
 from maillage.web.accounts.permissions import visible_departements
 from maillage.web.accounts.roles import STAFF_ROLES, Role, roles_of
@@ -171,33 +172,36 @@ def contract_json(contract: Contract) -> dict[str, Any]:
             m["date_demarrage"] = mission.date_demarrage.isoformat()
         if mission.date_deploiement:
             m["date_deploiement"] = mission.date_deploiement.isoformat()
-        indicators = []
-        for ind in mission.indicateurs.all():
-            i: dict[str, Any] = {
-                "code": ind.code,
-                "libelle": ind.libelle,
-                "poids": _num(ind.poids),
-                "valeur_initiale": _num(ind.valeur_initiale),
-                "objectif": _num(ind.objectif),
-                "mode": ind.mode,
-            }
-            if ind.objectifs_annuels:
-                i["objectifs"] = {str(k): v for k, v in sorted(ind.objectifs_annuels.items())}
-            if ind.paliers:
-                i["paliers"] = ind.paliers
-            results = {
-                str(r.annee_contrat): _num(r.valeur)
-                for r in ind.resultats.all()
-                if r.statut == Result.Status.VALIDE
-            }
-            if results:
-                i["resultats"] = results
-            indicators.append(i)
+        indicators = [_indicator_json(ind) for ind in mission.indicateurs.all()]
         if indicators:
             m["indicateurs"] = indicators
         missions.append(m)
     raw["missions"] = missions
     return raw
+
+
+def _indicator_json(ind) -> dict[str, Any]:
+    """An indicator as the contract file gives it, with its validated results only."""
+    i: dict[str, Any] = {
+        "code": ind.code,
+        "libelle": ind.libelle,
+        "poids": _num(ind.poids),
+        "valeur_initiale": _num(ind.valeur_initiale),
+        "objectif": _num(ind.objectif),
+        "mode": ind.mode,
+    }
+    if ind.objectifs_annuels:
+        i["objectifs"] = {str(k): v for k, v in sorted(ind.objectifs_annuels.items())}
+    if ind.paliers:
+        i["paliers"] = ind.paliers
+    results = {
+        str(r.annee_contrat): _num(r.valeur)
+        for r in ind.resultats.all()
+        if r.statut == Result.Status.VALIDE
+    }
+    if results:
+        i["resultats"] = results
+    return i
 
 
 def _msp_json(contract: Contract) -> dict[str, Any]:
@@ -226,11 +230,9 @@ def _msp_json(contract: Contract) -> dict[str, Any]:
 def contract_report(contract: Contract, year: int | None = None) -> dict[str, Any]:
     """Engine report of the contract (raises ``ContractError`` on an incomplete contract)."""
     raw = contract_json(contract)
-    if raw["type"] == "msp":
-        if not raw["exercices"]:
-            return {"type": "msp", "exercices": [], "alertes": [], "parametres": []}
-        if year is not None and all(e["annee"] != year for e in raw["exercices"]):
-            return {"type": "msp", "exercices": [], "alertes": [], "parametres": []}
+    if raw["type"] == "msp" and all(year not in (None, e["annee"]) for e in raw["exercices"]):
+        # No exercise (at all, or of ``year``): an empty report rather than an error.
+        return {"type": "msp", "exercices": [], "alertes": [], "explications": [], "parametres": []}
     return compute_contract(raw, year)
 
 
@@ -312,24 +314,24 @@ def deadlines(contract: Contract, today: dt.date | None = None) -> list[dict[str
 
 
 def achievements(contract: Contract) -> list[dict[str, Any]]:
-    """Per indicator and contract year: result, status, achievement rate (engine)."""
-    from maillage.engine.rules.cpts import Level, achievement_rate
-
+    """Per indicator and contract year: result (validated or not), the year's objective and
+    the achievement rate, all from the engine's indicator (the one the variable part pays on);
+    ``taux`` is None when the indicator is inconsistent (its error shows on the statement)."""
     rows = []
     for mission in contract.missions.prefetch_related("indicateurs__resultats"):
         for ind in mission.indicateurs.all():
+            try:
+                indicator = parse_indicator(_indicator_json(ind), "indicateur")
+            except ContractError:
+                indicator = None
             for res in ind.resultats.all():
-                goal = dec(ind.objectifs_annuels.get(str(res.annee_contrat), ind.objectif))
-                lo, hi = sorted((dec(ind.valeur_initiale), goal))
-                levels = [
-                    Level(dec(p["valeur"]), dec(p["taux"]))
-                    for p in ind.paliers
-                    if "taux" in p and lo < dec(p["valeur"]) < hi
-                ]
-                try:
-                    rate = achievement_rate(ind.valeur_initiale, goal, res.valeur, levels, ind.mode)
-                except ValueError:
-                    rate = None
+                goal, rate = None, None
+                if indicator is not None:
+                    goal = indicator.objective_for(res.annee_contrat)
+                    try:
+                        rate = indicator.achievement(res.annee_contrat, res.valeur)
+                    except ValueError:
+                        rate = None
                 rows.append(
                     {
                         "mission": mission,
