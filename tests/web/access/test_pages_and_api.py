@@ -182,3 +182,20 @@ def test_api_zoning_never_mixes_official_and_simulation(client, computed):
     assert row["officiel"] is None and row["simulation"] == "ZIP"
     assert "geojson" not in data
     assert client.get("/api/accessibilite/zonage", {"profession": "dentiste"}).status_code == 400
+
+
+def test_aid_simulator_already_installed_and_contradiction(client, db):
+    """Issue 10 §4 on the page and the API: no installation aid to a professional already
+    installed; « première installation » with « déjà installé » is refused in French."""
+    url = reverse("access:aides")
+    base = {"profession": "masseur_kinesitherapeute", "zone": "tres_sous_dotee"}
+    html = client.get(url, {**base, "date": "2025-06-01", "deja_installe": "on"}).content.decode()
+    assert "data-aid=" not in html and "déjà installé" in html
+    both = {**base, "date": "2025-06-01", "deja_installe": "on", "premiere_installation": "on"}
+    html = client.get(url, both).content.decode()
+    assert "projet contradictoire" in html and "data-aid=" not in html
+    api = client.get(
+        "/api/accessibilite/aides",
+        {**base, "date": "2025-06-01", "deja_installe": True, "premiere_installation": True},
+    )
+    assert api.status_code == 400 and "projet contradictoire" in api.json()["detail"]
