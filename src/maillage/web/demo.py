@@ -9,6 +9,7 @@ from django.db import transaction
 from maillage.engine.demo.territory import POPULATION_YEAR, generate
 from maillage.web.accounts.models import User
 from maillage.web.accounts.roles import Role, role_group
+from maillage.web.dbstats import refresh_planner_statistics
 from maillage.web.imports import ImportReport, atomic_import, sync
 from maillage.web.territories.models import AGE_BAND_FIELDS, Commune, Departement, Epci, Region
 
@@ -95,6 +96,7 @@ def load_demo() -> list[ImportReport]:
     import importlib
 
     reports = [load_demo_territory()]
+    refresh_planner_statistics()
     for module in DEMO_MODULES:
         try:
             demo_module = importlib.import_module(f"maillage.web.{module}.demo")
@@ -103,6 +105,8 @@ def load_demo() -> list[ImportReport]:
                 raise
             continue
         report = demo_module.load_demo()
+        # Later modules query what earlier ones wrote (campaign targets read the supply).
+        refresh_planner_statistics()
         if report is not None:
             reports.append(report)
     create_demo_accounts()
