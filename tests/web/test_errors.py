@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpResponse
 from django.test import Client, RequestFactory, override_settings
 from ninja.errors import Throttled
@@ -85,6 +86,15 @@ def test_the_500_page_renders_without_the_database():
     response = errors.server_error(RequestFactory().get("/diagnostic/"))
     assert response.status_code == 500
     _in_layout(response)
+
+
+def test_an_error_before_authentication_still_gets_its_page():
+    # A bad Host header fails before the authentication middleware: no request.user.
+    request = RequestFactory().get("/diagnostic/")
+    response = errors.bad_request(request, SuspiciousOperation("Invalid HTTP_HOST header"))
+    assert response.status_code == 400
+    html = _in_layout(response)
+    assert "HTTP_HOST" not in html and "Revenir au module « Diagnostic »" in html
 
 
 @pytest.mark.django_db

@@ -3,7 +3,8 @@ from django.urls import NoReverseMatch, resolve, reverse
 
 from maillage import __version__
 
-from .accounts.permissions import may_open
+from .accounts.permissions import admits
+from .accounts.roles import roles_of
 
 # (URL name, label) of the main navigation; a module appears once its index page exists, and
 # only to visitors whose role may open it (decided by the view's own access rule).
@@ -21,13 +22,13 @@ NAVIGATION = (
 
 def navigation_for(user) -> list[tuple[str, str]]:
     """(URL, label) of the modules ``user`` may open."""
-    links = []
+    links, roles = [], roles_of(user)
     for name, label in NAVIGATION:
         try:
             url = reverse(name)
         except NoReverseMatch:
             continue
-        if may_open(user, resolve(url).func):
+        if admits(roles, resolve(url).func):
             links.append((url, label))
     return links
 

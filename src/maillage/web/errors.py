@@ -86,7 +86,8 @@ def _module_of(request) -> tuple[str, str] | None:
     from .context import navigation_for
 
     best = None
-    for url, label in navigation_for(request.user):
+    # The user may be missing: errors raised before the authentication middleware (bad host).
+    for url, label in navigation_for(getattr(request, "user", None)):
         if (
             url != "/"
             and request.path.startswith(url)

@@ -37,12 +37,12 @@ def role_required(*roles: Role):
 staff_required = role_required(*STAFF_ROLES)
 
 
-def may_open(user, view) -> bool:
-    """Whether ``user`` passes the access rule :func:`role_required` put on ``view`` (a URL's
-    callback; a view without one is public). The navigation asks this, so that it never links
-    to a refusal: one rule, read where the view declares it."""
+def admits(roles: set[Role], view) -> bool:
+    """Whether a visitor with ``roles`` passes the access rule :func:`role_required` put on
+    ``view`` (a URL's callback; a view without one is public). The navigation asks this, so
+    that it never links to a refusal: one rule, read where the view declares it."""
     admitted = getattr(view, "admitted_roles", None)
-    return admitted is None or bool(roles_of(user) & admitted)
+    return admitted is None or bool(roles & admitted)
 
 
 def visible_departements(user) -> set[str] | None:
