@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router
 from ninja.errors import HttpError
 
+from maillage.engine.parameters import NoValueAtDate
 from maillage.web import request_params as bounds
 from maillage.web.territories.models import Commune
 
@@ -127,7 +128,7 @@ def scenario(
 ):
     try:
         return services.scenario(_check(profession), departement, {commune: etp}, annee)
-    except ValueError as error:
+    except (ValueError, NoValueAtDate) as error:  # NoValueAtDate: a year before the method
         raise HttpError(400, str(error)) from error
 
 
@@ -143,5 +144,5 @@ def candidates(
 ):
     try:
         return services.candidates(departement, annee, limite)
-    except ValueError as error:
+    except (ValueError, NoValueAtDate) as error:
         raise HttpError(400, str(error)) from error
