@@ -1,9 +1,13 @@
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, resolve, reverse
 
 from maillage import __version__
 
-# (URL name, label) of the main navigation; a module appears once its index page exists.
+from .accounts.permissions import admits
+from .accounts.roles import roles_of
+
+# (URL name, label) of the main navigation; a module appears once its index page exists, and
+# only to visitors whose role may open it (decided by the view's own access rule).
 NAVIGATION = (
     ("home", "Territoires"),
     ("supply:index", "Offre de soins"),
@@ -16,13 +20,16 @@ NAVIGATION = (
 )
 
 
-def _navigation():
-    links = []
+def navigation_for(user) -> list[tuple[str, str]]:
+    """(URL, label) of the modules ``user`` may open."""
+    links, roles = [], roles_of(user)
     for name, label in NAVIGATION:
         try:
-            links.append((reverse(name), label))
+            url = reverse(name)
         except NoReverseMatch:
             continue
+        if admits(roles, resolve(url).func):
+            links.append((url, label))
     return links
 
 
@@ -30,5 +37,5 @@ def site(request):
     return {
         "MAILLAGE_VERSION": __version__,
         "ATTRIBUTION": settings.ATTRIBUTION,
-        "NAVIGATION": _navigation(),
+        "NAVIGATION": navigation_for(getattr(request, "user", None)),
     }

@@ -1,9 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from maillage.web.api import api
-from maillage.web.parameters import parameters_page
-from maillage.web.territories import views as territory_views
+from maillage.web.request_params import register_path_converters
+
+# Before the apps' URL modules are imported: they use <pk:…>, <annee:…>, <commune:…>…
+register_path_converters()
+
+from maillage.web.api import api  # noqa: E402
+from maillage.web.parameters import parameters_page  # noqa: E402
+from maillage.web.territories import views as territory_views  # noqa: E402
 
 admin.site.site_header = "maillage — administration"
 admin.site.site_title = "maillage"
@@ -25,3 +30,9 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+# French error pages in the site layout; JSON {"detail": …} under /api/ (maillage.web.errors).
+handler400 = "maillage.web.errors.bad_request"
+handler403 = "maillage.web.errors.permission_denied"
+handler404 = "maillage.web.errors.page_not_found"
+handler500 = "maillage.web.errors.server_error"

@@ -151,7 +151,7 @@ def test_scenario_page_and_api(client, computed):
     ).json()
     assert all(r["variation"] <= 0 for r in removed["communes"])
     bad = client.get(
-        "/api/accessibilite/scenario", {"departement": "00", "commune": "99", "etp": 1}
+        "/api/accessibilite/scenario", {"departement": "00", "commune": "99999", "etp": 1}
     )
     assert bad.status_code == 400 and "hors du périmètre" in bad.json()["detail"]
     ranking = client.get("/api/accessibilite/candidats", {"departement": "00"}).json()

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.shortcuts import get_object_or_404
 from ninja import Router
 from ninja.errors import HttpError
 
+from maillage.engine.parameters import NoValueAtDate
+from maillage.web import request_params as bounds
 from maillage.web.territories.models import Commune
 
 from . import services
+from .models import Profession
 from .views import project_from
 
 router = Router(tags=["Accessibilité"])
@@ -31,10 +32,10 @@ def _check(profession: str) -> str:
 )
 def zoning(
     request,
-    profession: str = "medecin_generaliste",
-    departement: str | None = None,
-    region: str | None = None,
-    date: dt.date | None = None,
+    profession: Profession = Profession.MEDECIN,
+    departement: bounds.DEPARTEMENT.annotation | None = None,
+    region: bounds.REGION.annotation | None = None,
+    date: bounds.DATE.annotation | None = None,
     geojson: bool = False,
 ):
     try:
@@ -47,7 +48,9 @@ def zoning(
 
 
 @router.get("/communes/{code}", summary="Fiche accessibilité d'une commune")
-def commune_card(request, code: str, profession: str = "medecin_generaliste"):
+def commune_card(
+    request, code: bounds.COMMUNE.annotation, profession: Profession = Profession.MEDECIN
+):
     commune = get_object_or_404(Commune, code=code)
     return services.commune_card(commune, _check(profession))
 
@@ -60,17 +63,17 @@ def commune_card(request, code: str, profession: str = "medecin_generaliste"):
 )
 def aids(
     request,
-    profession: str,
-    date: dt.date,
-    commune: str | None = None,
-    zone: str | None = None,
+    profession: Profession,
+    date: bounds.DATE.annotation,
+    commune: bounds.COMMUNE.annotation | None = None,
+    zone: bounds.ZONE_CLASS.annotation | None = None,
     premiere_installation: bool = False,
     deja_installe: bool = False,
-    jours_par_semaine: float | None = None,
+    jours_par_semaine: bounds.DAYS_PER_WEEK.annotation | None = None,
     cabinet_secondaire: bool = False,
     exercice_groupe: bool = False,
     rejoint_cabinet: bool = False,
-    age: int | None = None,
+    age: bounds.AGE.annotation | None = None,
     accueil_stagiaire: bool = False,
     hopital_proximite: bool = False,
     qpv: bool = False,
@@ -117,15 +120,15 @@ def aids(
 )
 def scenario(
     request,
-    departement: str,
-    commune: str,
-    etp: float,
-    profession: str = "medecin_generaliste",
-    annee: int | None = None,
+    departement: bounds.DEPARTEMENT.annotation,
+    commune: bounds.COMMUNE.annotation,
+    etp: bounds.ETP.annotation,
+    profession: Profession = Profession.MEDECIN,
+    annee: bounds.YEAR.annotation | None = None,
 ):
     try:
         return services.scenario(_check(profession), departement, {commune: etp}, annee)
-    except ValueError as error:
+    except (ValueError, NoValueAtDate) as error:  # NoValueAtDate: a year before the method
         raise HttpError(400, str(error)) from error
 
 
@@ -133,8 +136,13 @@ def scenario(
     "/candidats",
     summary="Communes où un médecin généraliste de plus comblerait le plus de déficit",
 )
-def candidates(request, departement: str, annee: int | None = None, limite: int = 10):
+def candidates(
+    request,
+    departement: bounds.DEPARTEMENT.annotation,
+    annee: bounds.YEAR.annotation | None = None,
+    limite: bounds.LIMIT.annotation = 10,
+):
     try:
-        return services.candidates(departement, annee, max(1, min(limite, 100)))
-    except ValueError as error:
+        return services.candidates(departement, annee, limite)
+    except (ValueError, NoValueAtDate) as error:
         raise HttpError(400, str(error)) from error

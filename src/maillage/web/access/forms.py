@@ -6,13 +6,22 @@ import datetime as dt
 
 from django import forms
 
+from maillage.web import request_params as bounds
+
 from .models import Profession
 
 
 class ScopeForm(forms.Form):
     profession = forms.ChoiceField(label="Profession", choices=Profession.choices)
-    departement = forms.CharField(label="Département (code)", max_length=3, required=False)
-    region = forms.CharField(label="Région (code)", max_length=3, required=False)
+    departement = forms.CharField(
+        label="Département (code)",
+        max_length=3,
+        required=False,
+        validators=[bounds.DEPARTEMENT.validator],
+    )
+    region = forms.CharField(
+        label="Région (code)", max_length=3, required=False, validators=[bounds.REGION.validator]
+    )
     source = forms.ChoiceField(
         label="Zonage affiché",
         choices=[("officiel", "officiel (arrêté de l'ARS)"), ("simulation", "simulation")],
@@ -27,12 +36,15 @@ class AidForm(forms.Form):
         label="Commune (code INSEE)",
         max_length=5,
         required=False,
+        validators=[bounds.COMMUNE.validator],
         help_text="La zone vient du zonage officiel importé, sinon du zonage simulé.",
     )
     zone = forms.CharField(
         label="ou zone (ZIP, ZAC, hors_zonage, tres_sous_dotee…)", max_length=30, required=False
     )
-    date = forms.DateField(label="Date de l'installation", initial=dt.date.today)
+    date = forms.DateField(
+        label="Date de l'installation", initial=dt.date.today, validators=[bounds.DATE.validator]
+    )
     premiere_installation = forms.BooleanField(label="Première installation", required=False)
     deja_installe = forms.BooleanField(label="Déjà installé dans la zone", required=False)
     jours_par_semaine = forms.FloatField(
@@ -56,9 +68,22 @@ class AidForm(forms.Form):
 
 class ScenarioForm(forms.Form):
     profession = forms.ChoiceField(label="Profession", choices=Profession.choices)
-    departement = forms.CharField(label="Département (code)", max_length=3)
-    commune = forms.CharField(label="Commune (code INSEE)", max_length=5, required=False)
-    msp = forms.IntegerField(label="ou MSP", required=False, widget=forms.Select)
+    departement = forms.CharField(
+        label="Département (code)", max_length=3, validators=[bounds.DEPARTEMENT.validator]
+    )
+    commune = forms.CharField(
+        label="Commune (code INSEE)",
+        max_length=5,
+        required=False,
+        validators=[bounds.COMMUNE.validator],
+    )
+    msp = forms.IntegerField(
+        label="ou MSP",
+        required=False,
+        min_value=bounds.PK.minimum,
+        max_value=bounds.PK.maximum,
+        widget=forms.Select,
+    )
     etp = forms.FloatField(
         label="Variation d'ETP (négatif : départ)",
         min_value=-50,

@@ -5,7 +5,7 @@ from . import views
 app_name = "access"
 urlpatterns = [
     path("", views.index, name="index"),
-    path("communes/<str:code>/", views.commune, name="commune"),
+    path("communes/<commune:code>/", views.commune, name="commune"),
     path("aides/", views.aids, name="aides"),
     path("scenarios/", views.scenario, name="scenario"),
 ]

@@ -13,12 +13,15 @@ from django.shortcuts import get_object_or_404, render
 from maillage.engine import vocabulary
 from maillage.engine.rules.aids import Project
 from maillage.engine.rules.common import format_money
+from maillage.web import request_params as bounds
 from maillage.web.supply.models import Structure
 from maillage.web.territories.models import Commune, Departement
 
 from . import services
 from .forms import AidForm, ScenarioForm, ScopeForm
 from .models import AplCommune, Profession
+
+PROFESSION = bounds.Choice("profession", dict(Profession.choices))
 
 
 def _default_departement() -> str | None:
@@ -69,9 +72,7 @@ def index(request):
 
 def commune(request, code: str):
     commune = get_object_or_404(Commune.objects.select_related("departement"), code=code)
-    profession = request.GET.get("profession", Profession.MEDECIN)
-    if profession not in services.METHODS:
-        profession = Profession.MEDECIN
+    profession = PROFESSION.get(request.GET, "profession", Profession.MEDECIN)
     card = services.commune_card(commune, profession)
     return render(
         request,
@@ -165,7 +166,10 @@ def scenario(request):
         data["departement"] = _default_departement() or ""
     data.setdefault("profession", Profession.MEDECIN)
     form = ScenarioForm(data)
-    departement = data.get("departement")
+    try:
+        departement = bounds.DEPARTEMENT.get(data, "departement")
+    except bounds.ParameterError:
+        departement = None  # the form shows the error next to the field
     msps = services.structures_msp(departement) if departement else []
     form.fields["msp"].widget.choices = [("", "—")] + [(s.pk, str(s)) for s in msps]
     context = {"form": form, "submitted": "commune" in request.GET or "msp" in request.GET}

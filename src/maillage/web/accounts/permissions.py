@@ -37,6 +37,14 @@ def role_required(*roles: Role):
 staff_required = role_required(*STAFF_ROLES)
 
 
+def admits(roles: set[Role], view) -> bool:
+    """Whether a visitor with ``roles`` passes the access rule :func:`role_required` put on
+    ``view`` (a URL's callback; a view without one is public). The navigation asks this, so
+    that it never links to a refusal: one rule, read where the view declares it."""
+    admitted = getattr(view, "admitted_roles", None)
+    return admitted is None or bool(roles & admitted)
+
+
 def visible_departements(user) -> set[str] | None:
     """Codes of the départements whose personal data ``user`` may see; ``None`` = all."""
     roles = roles_of(user)
@@ -59,7 +67,7 @@ class RoleAuth(SessionAuth):
         if user is None:
             return None
         if not roles_of(user) & self.roles:
-            raise PermissionDenied("Rôle insuffisant.")
+            raise PermissionDenied("Votre rôle ne donne pas accès à cette ressource.")
         return user
 
 

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router
 
 from maillage.engine.rules.contract import ContractError
+from maillage.web import request_params as bounds
 from maillage.web.accounts.permissions import RoleAuth, staff_auth
 from maillage.web.accounts.roles import Role
 
@@ -16,7 +17,9 @@ viewer_auth = RoleAuth(Role.COORDINATEUR, Role.AGENT_CPAM, Role.ADMINISTRATEUR)
 
 
 @router.get("/departements/{code}/chiffres", auth=staff_auth)
-def departement_figures(request, code: str, annee: int):
+def departement_figures(
+    request, code: bounds.DEPARTEMENT.annotation, annee: bounds.YEAR.annotation
+):
     """Chiffres clés annuels de l'exercice coordonné d'un département."""
     if not services.can_see_departement(request.auth, code):
         raise PermissionDenied
@@ -26,8 +29,16 @@ def departement_figures(request, code: str, annee: int):
     return figures
 
 
-@router.get("/contrats/{pk}/echeancier", auth=viewer_auth)
-def contract_schedule(request, pk: int, annee: int | None = None):
+@router.get(
+    "/contrats/{pk}/echeancier",
+    auth=viewer_auth,
+    openapi_extra={
+        "responses": {"409": {"description": "Contrat incomplet : échéancier impossible."}}
+    },
+)
+def contract_schedule(
+    request, pk: bounds.PK.annotation, annee: bounds.YEAR.annotation | None = None
+):
     """Échéancier du contrat calculé par le moteur (même sortie que `maillage aci calcul`)."""
     contract = get_object_or_404(Contract, pk=pk)
     if not services.can_view(request.auth, contract.dossier):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from maillage.engine.rules.contract import ContractError
+from maillage.web import request_params as bounds
 from maillage.web.accounts.audit import record_change
 from maillage.web.accounts.models import AuditEntry
 from maillage.web.accounts.permissions import role_required
@@ -273,10 +274,8 @@ def contract_add(request, pk: int):
 
 
 def _year(request, contract: Contract) -> int:
-    try:
-        return int(request.GET.get("annee", ""))
-    except ValueError:
-        return max(contract.date_signature.year, min(dt.date.today().year, 2100))
+    default = max(contract.date_signature.year, min(dt.date.today().year, bounds.YEAR.maximum))
+    return bounds.YEAR.get(request.GET, "annee", default)
 
 
 @role_required(*VIEWERS)
@@ -632,7 +631,7 @@ def audit_csv(request, pk: int):
 
 
 def _dashboard(request, title: str, departements: list[str], scope_label: str):
-    year = int(request.GET.get("annee") or dt.date.today().year)
+    year = bounds.YEAR.get(request.GET, "annee", dt.date.today().year)
     cov = services.coverage(departements, year)
     money = services.amounts(departements, year)
     part = services.participants(departements, year)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.http import Http404
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
+from pydantic import Field
 
+from maillage.web import request_params as bounds
 from maillage.web.territories.services import search_communes, zonings_summary
 
 from . import services
@@ -16,16 +20,24 @@ from .views import selection_from
 router = Router(tags=["Diagnostics"])
 
 
+Point = Annotated[
+    list[Annotated[float, Field(ge=-180, le=180)]],
+    Field(min_length=2, max_length=2, description="[longitude, latitude] en degrés WGS 84"),
+]
+
+
 class Selection(Schema):
-    communes: list[str] | None = None
-    epci: str | None = None
-    cpts: str | None = None
-    zone: str | None = None
-    autour: str | None = None
-    km: float | None = None
-    minutes: float | None = None
-    polygone: list[list[float]] | None = None
-    nom: str | None = None
+    communes: (
+        Annotated[list[bounds.COMMUNE.annotation], Field(max_length=bounds.MAX_COMMUNES)] | None
+    ) = None
+    epci: bounds.SIREN.annotation | None = None
+    cpts: bounds.CPTS.annotation | None = None
+    zone: bounds.ZONE.annotation | None = None
+    autour: bounds.COMMUNE.annotation | None = None
+    km: bounds.KM.annotation | None = None
+    minutes: bounds.MINUTES.annotation | None = None
+    polygone: Annotated[list[Point], Field(min_length=3, max_length=10_000)] | None = None
+    nom: bounds.NAME.annotation | None = None
 
 
 def _diagnose(codes, label):
@@ -38,14 +50,14 @@ def _diagnose(codes, label):
 @router.get("/", url_name="diagnostics_get", summary="Diagnostic d'un territoire (paramètres)")
 def get_diagnosis(
     request,
-    communes: str = "",
-    epci: str = "",
-    cpts: str = "",
-    zone: str = "",
-    autour: str = "",
-    km: float | None = None,
-    minutes: float | None = None,
-    territoire: int | None = None,
+    communes: bounds.COMMUNE_LIST.annotation | None = None,
+    epci: bounds.SIREN.annotation | None = None,
+    cpts: bounds.CPTS.annotation | None = None,
+    zone: bounds.ZONE.annotation | None = None,
+    autour: bounds.COMMUNE.annotation | None = None,
+    km: bounds.KM.annotation | None = None,
+    minutes: bounds.MINUTES.annotation | None = None,
+    territoire: bounds.PK.annotation | None = None,
 ):
     params = {
         "communes": communes,
@@ -62,7 +74,7 @@ def get_diagnosis(
     except services.TerritoryError as error:
         raise HttpError(400, str(error)) from error
     except Http404 as error:
-        raise HttpError(404, "territoire introuvable") from error
+        raise HttpError(404, "Territoire enregistré introuvable.") from error
     return _diagnose(codes, label)
 
 
@@ -91,12 +103,12 @@ def post_diagnosis(request, selection: Selection):
     description="Référence de chaque zone à passer au paramètre « zone » "
     "(ZONAGE@MILLÉSIME:CODE, ou ZONAGE:CODE pour le dernier millésime).",
 )
-def zonings(request, departement: str = ""):
+def zonings(request, departement: bounds.DEPARTEMENT.annotation | None = None):
     return zonings_summary(departement or None)
 
 
 @router.get("/recherche", url_name="diagnostics_search", summary="Communes par nom ou code postal")
-def search(request, q: str = ""):
+def search(request, q: bounds.SEARCH.annotation = ""):
     return [
         {"code": c.code, "nom": c.nom, "departement": c.departement_id, "population": c.population}
         for c in search_communes(q, limit=15)

@@ -7,8 +7,8 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("territoire/", views.territory, name="territory"),
     path("export.<str:fmt>", views.export, name="export"),
-    path("carte/<str:departement>.geojson", views.map_data, name="map_data"),
+    path("carte/<departement:departement>.geojson", views.map_data, name="map_data"),
     path("mes-territoires/", views.saved_list, name="saved"),
     path("mes-territoires/enregistrer/", views.save, name="save"),
-    path("mes-territoires/<int:pk>/supprimer/", views.delete, name="delete"),
+    path("mes-territoires/<pk:pk>/supprimer/", views.delete, name="delete"),
 ]

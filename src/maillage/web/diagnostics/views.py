@@ -14,6 +14,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from maillage.web import request_params as bounds
 from maillage.web.territories.models import Commune, Departement
 from maillage.web.territories.services import zonings_summary
 
@@ -23,37 +24,30 @@ from .models import SavedTerritory
 SELECTION_KEYS = ("communes", "epci", "cpts", "zone", "autour", "km", "minutes", "territoire")
 
 
-def _float(value):
-    try:
-        return float(str(value).replace(",", ".")) if value not in (None, "") else None
-    except ValueError:
-        raise services.TerritoryError(f"nombre attendu, reçu « {value} »") from None
-
-
 def selection_from(params, user=None) -> tuple[list[str], str]:
     """Resolve a selection from query parameters (page, API, exports share it)."""
-    saved = params.get("territoire")
+    saved = bounds.PK.get(params, "territoire")
     if saved:
         if not (user and user.is_authenticated):
-            raise Http404
+            raise Http404("Territoire enregistré introuvable : connectez-vous pour l'ouvrir.")
         territory = get_object_or_404(SavedTerritory, pk=saved, owner=user)
         return services.resolve(communes=territory.communes)[0], territory.nom
-    communes = params.get("communes") or ""
-    codes = [c for c in communes.replace(";", ",").replace(" ", ",").split(",") if c]
     return services.resolve(
-        communes=codes,
-        epci=params.get("epci") or None,
-        cpts=params.get("cpts") or None,
-        zone=params.get("zone") or None,
-        autour=params.get("autour") or None,
-        km=_float(params.get("km")),
-        minutes=_float(params.get("minutes")),
+        communes=bounds.commune_codes(params.get("communes")),
+        epci=bounds.SIREN.get(params, "epci"),
+        cpts=bounds.CPTS.get(params, "cpts"),
+        zone=bounds.ZONE.get(params, "zone"),
+        autour=bounds.COMMUNE.get(params, "autour"),
+        km=bounds.KM.get(params, "km"),
+        minutes=bounds.MINUTES.get(params, "minutes"),
     )
 
 
 def index(request):
     departements = Departement.objects.filter(communes__isnull=False).distinct().order_by("code")
-    chosen = request.GET.get("departement") or (departements[0].code if departements else "")
+    chosen = bounds.DEPARTEMENT.get(
+        request.GET, "departement", departements[0].code if departements else ""
+    )
     saved = (
         SavedTerritory.objects.filter(owner=request.user) if request.user.is_authenticated else []
     )
@@ -105,7 +99,7 @@ def _context(request, codes, label):
 def territory(request):
     try:
         codes, label = selection_from(request.GET, request.user)
-    except services.TerritoryError as error:
+    except (services.TerritoryError, bounds.ParameterError) as error:
         messages.error(request, str(error))
         return redirect("diagnostics:index")
     context = _context(request, codes, label)
@@ -117,7 +111,7 @@ def territory(request):
 def export(request, fmt: str):
     try:
         codes, label = selection_from(request.GET, request.user)
-    except services.TerritoryError as error:
+    except (services.TerritoryError, bounds.ParameterError) as error:
         return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
     if fmt == "pdf":
         data = render_pdf(codes, label)
@@ -183,10 +177,10 @@ def saved_list(request):
 @login_required
 @require_POST
 def save(request):
-    nom = (request.POST.get("nom") or "").strip()[:120]
+    nom = bounds.NAME.get(request.POST, "nom", "")
     try:
         codes, _label = selection_from(request.POST, request.user)
-    except services.TerritoryError as error:
+    except (services.TerritoryError, bounds.ParameterError) as error:
         messages.error(request, str(error))
         return redirect("diagnostics:index")
     if not nom:

@@ -1,5 +1,6 @@
 from ninja import Router
 
+from maillage.web import request_params as bounds
 from maillage.web.accounts.permissions import staff_auth
 
 from . import services
@@ -12,5 +13,5 @@ router = Router(tags=["Accompagnement"])
     auth=staff_auth,
     summary="Recherche de professionnels (nom, RPPS ou commune) dans le périmètre de l'agent",
 )
-def search_professionals(request, q: str = ""):
+def search_professionals(request, q: bounds.SEARCH.annotation = ""):
     return {"results": services.search_professionals(request.auth, q)}

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from maillage.web import request_params as bounds
 from maillage.web.accounts.audit import log_access, record_change, snapshot
 from maillage.web.accounts.models import AuditEntry
 from maillage.web.accounts.permissions import role_required, staff_required, visible_departements
@@ -142,9 +143,12 @@ def campaign_detail(request, pk: int):
 def contact_new(request):
     user = request.user
     campaigns = _campaigns(user).filter(fin__gte=dt.date.today() - dt.timedelta(days=365))
-    initial = {"rpps": request.GET.get("rpps", ""), "campagne": request.GET.get("campagne")}
+    initial = {
+        "rpps": bounds.RPPS.get(request.GET, "rpps", ""),
+        "campagne": bounds.PK.get(request.GET, "campagne"),
+    }
     form = forms.ContactForm(request.POST or None, campaigns=campaigns, initial=initial)
-    query = request.GET.get("q", "")
+    query = bounds.SEARCH.get(request.GET, "q", "")
     results = services.search_professionals(user, query) if query else []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -182,7 +186,11 @@ def contact_new(request):
 def search(request):
     """Small JSON endpoint of the contact form's progressive enhancement."""
     return JsonResponse(
-        {"results": services.search_professionals(request.user, request.GET.get("q", ""))}
+        {
+            "results": services.search_professionals(
+                request.user, bounds.SEARCH.get(request.GET, "q", "")
+            )
+        }
     )
 
 

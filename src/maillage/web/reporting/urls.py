@@ -5,6 +5,6 @@ from . import views
 app_name = "reporting"
 urlpatterns = [
     path("", views.index, name="index"),
-    path("<str:code>/<int:year>/rapport.<str:fmt>", views.export, name="export"),
-    path("<str:code>/<int:year>/detail/<str:kind>/", views.detail, name="detail"),
+    path("<departement:code>/<annee:year>/rapport.<str:fmt>", views.export, name="export"),
+    path("<departement:code>/<annee:year>/detail/<str:kind>/", views.detail, name="detail"),
 ]

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from maillage.web import request_params as bounds
 from maillage.web.accounts.audit import log_access
 from maillage.web.accounts.permissions import staff_required, visible_departements
 from maillage.web.territories.models import Departement
@@ -17,6 +18,7 @@ from . import exports, services
 FORMATS = ("json", "pdf", "xlsx")
 # Drill-down lists that show professionals' names (personal data): consultations are logged.
 PERSONAL_KINDS = {"contacts", "installations", "contrats", "versements", "offre"}
+FILTER = bounds.Text("filtre de la liste", 40)
 
 
 def _departements(user):
@@ -31,14 +33,6 @@ def _check(user, code: str) -> Departement:
     if codes is not None and code not in codes:
         raise PermissionDenied("Ce département n'est pas dans votre périmètre.")
     return departement
-
-
-def _year(value, default: int) -> int:
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        return default
-    return year if 2000 <= year <= 2100 else default
 
 
 def _latest_activity_year(code: str | None) -> int | None:
@@ -60,8 +54,10 @@ def _latest_activity_year(code: str | None) -> int | None:
 def index(request):
     departements = list(_departements(request.user))
     default_year = dt.date.today().year
-    code = request.GET.get("departement") or (departements[0].code if departements else None)
-    year = _year(request.GET.get("annee"), _latest_activity_year(code) or default_year - 1)
+    code = bounds.DEPARTEMENT.get(
+        request.GET, "departement", departements[0].code if departements else None
+    )
+    year = bounds.YEAR.get(request.GET, "annee", _latest_activity_year(code) or default_year - 1)
     figures = None
     if code:
         _check(request.user, code)
@@ -97,10 +93,12 @@ def detail(request, code: str, year: int, kind: str):
         raise Http404("liste inconnue")
     departement = _check(request.user, code)
     filters = {
-        k: v
+        k: FILTER.parse(v, k)
         for k, v in request.GET.items()
-        if k in ("canal", "categorie", "type", "annee", "individuel", "accompagne", "controle")
+        if k in ("canal", "categorie", "type", "individuel", "accompagne", "controle")
     }
+    if request.GET.get("annee"):
+        filters["annee"] = str(bounds.YEAR.require(request.GET, "annee"))
     rows = services.records(kind, code, year, filters)
     if kind in PERSONAL_KINDS:
         log_access(

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: every error under /api/ leaves as French JSON, whatever layer produced it.
+    "maillage.web.api_errors.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "maillage.web.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -89,6 +91,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+CSRF_FAILURE_VIEW = "maillage.web.errors.csrf_failure"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -151,6 +154,10 @@ OPENDATA_SOURCES = {
     ),
     "geo_api": os.environ.get("MAILLAGE_URL_GEO_API", "https://geo.api.gouv.fr/"),
 }
+
+# Years a request may name (query strings, paths, API): wide enough for population history and
+# contract schedules, narrow enough that no date computation overflows. See docs/api.md.
+MAILLAGE_YEARS = (1900, 2100)
 
 # Retention of contacts with health professionals (years after the contact), enforced by
 # `maillage outreach purger` (to schedule monthly).

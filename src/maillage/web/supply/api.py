@@ -1,6 +1,7 @@
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from maillage.web import request_params as bounds
 from maillage.web.territories.models import Commune
 
 from . import services
@@ -39,5 +40,5 @@ class CommuneOffer(Schema):
     "d'exercice coordonné (MSP, centres de santé au siège dans la commune ; CPTS dont le "
     "périmètre la couvre). Paris, Lyon et Marseille cumulent leurs arrondissements.",
 )
-def commune_offer(request, code: str):
+def commune_offer(request, code: bounds.COMMUNE.annotation):
     return services.commune_offer(get_object_or_404(Commune, code=code))

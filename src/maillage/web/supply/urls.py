@@ -5,7 +5,7 @@ from . import views
 app_name = "supply"
 urlpatterns = [
     path("", views.index, name="index"),
-    path("communes/<str:code>/", views.commune, name="commune"),
+    path("communes/<commune:code>/", views.commune, name="commune"),
     path("cpts/nouvelle/", views.cpts_edit, name="cpts_new"),
-    path("cpts/<int:pk>/", views.cpts_edit, name="cpts_edit"),
+    path("cpts/<pk:pk>/", views.cpts_edit, name="cpts_edit"),
 ]

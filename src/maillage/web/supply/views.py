@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 
+from maillage.web import request_params as bounds
 from maillage.web.accounts.audit import log_access, record_change
 from maillage.web.accounts.permissions import staff_required, visible_departements
 from maillage.web.imports import ImportReport
@@ -31,7 +32,7 @@ def _in_scope(user, departement: str | None) -> bool:
 @staff_required
 def index(request):
     scope = visible_departements(request.user)
-    query = request.GET.get("q", "")
+    query = bounds.SEARCH.get(request.GET, "q", "")
     results = search_communes(query) if query else []
     cpts = Structure.objects.filter(kind=Structure.Kind.CPTS).annotate(nb=Count("perimetre"))
     if scope is not None:
@@ -62,7 +63,7 @@ def commune(request, code: str):
         paginator = Paginator(
             services.professionals_in(codes).prefetch_related("activites"), PAGE_SIZE
         )
-        page = paginator.get_page(request.GET.get("page"))
+        page = paginator.get_page(bounds.PAGE.get(request.GET, "page", 1))
         log_access(
             request.user,
             "professionnels d'une commune",
@@ -98,7 +99,7 @@ def cpts_edit(request, pk: int | None = None):
     if scope is not None:
         choices = choices.filter(code__in=scope)
     choices = list(choices)
-    wanted = request.GET.get("departement")
+    wanted = bounds.DEPARTEMENT.get(request.GET, "departement")
     if instance is not None and not wanted:
         wanted = instance.communes.order_by("code").values_list("departement_id", flat=True).first()
     codes = [d.code for d in choices]

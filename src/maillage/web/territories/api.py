@@ -1,6 +1,8 @@
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from maillage.web import request_params as bounds
+
 from . import services
 from .models import Commune
 
@@ -33,7 +35,7 @@ class CommuneListItem(Schema):
     description="Données publiques du référentiel : code INSEE, rattachements, "
     "population légale et son millésime, centre [lon, lat].",
 )
-def get_commune(request, code: str):
+def get_commune(request, code: bounds.COMMUNE.annotation):
     return services.commune_summary(get_object_or_404(Commune, code=code))
 
 
@@ -43,7 +45,7 @@ def get_commune(request, code: str):
     summary="Recherche de communes",
     description="Par nom, code INSEE ou code postal (20 résultats au plus).",
 )
-def list_communes(request, q: str):
+def list_communes(request, q: bounds.SEARCH.annotation):
     return [
         {"code": c.code, "nom": c.nom, "departement": c.departement_id, "population": c.population}
         for c in services.search_communes(q)

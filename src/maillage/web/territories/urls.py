@@ -4,8 +4,8 @@ from . import views
 
 app_name = "territories"
 urlpatterns = [
-    path("communes/<str:code>/", views.commune_detail, name="commune"),
-    path("departements/<str:code>/", views.departement_detail, name="departement"),
+    path("communes/<commune:code>/", views.commune_detail, name="commune"),
+    path("departements/<departement:code>/", views.departement_detail, name="departement"),
     path("zonages/", views.zonages, name="zonages"),
-    path("zonages/<slug:code>/<int:millesime>/<str:zone>/", views.zone_detail, name="zone"),
+    path("zonages/<slug:code>/<annee:millesime>/<str:zone>/", views.zone_detail, name="zone"),
 ]

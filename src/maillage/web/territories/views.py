@@ -3,6 +3,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from maillage.engine.demo.territory import DEPARTEMENT as DEMO_DEPARTEMENT
+from maillage.web import request_params as bounds
 
 from . import services
 from .models import Commune, Departement
@@ -12,7 +13,7 @@ DEMO_ATTRIBUTION = "Territoire fictif — données inventées"
 
 
 def home(request):
-    query = request.GET.get("q", "")
+    query = bounds.SEARCH.get(request.GET, "q", "")
     results = services.search_communes(query) if query else []
     stats = Commune.objects.filter(
         statut=Commune.Statut.ACTUELLE, nature=Commune.Nature.COMMUNE
@@ -103,7 +104,7 @@ def _feature(commune: Commune, role: str) -> dict:
 
 def zonages(request):
     """Public list of the study zonings (TVS, bassins de vie…) and their zones."""
-    departement = (request.GET.get("departement") or "").strip() or None
+    departement = bounds.DEPARTEMENT.get(request.GET, "departement")
     return render(
         request,
         "territories/zonages.html",
