@@ -115,7 +115,7 @@ def test_rpps_successive_imports_reveal_new_and_departed(ain, tmp_path):
     assert not Professional.objects.get(identifiant_national="810000000002").actif
     moved = Activity.objects.get(professional__identifiant_national="810001234567")
     assert moved.commune_id == "01451"
-    offer = services.commune_offer(Commune.objects.get(code="01053"))
+    offer = services.commune_offer(Commune.objects.get(code="01053"), exact=True)
     assert offer["professionnels"]["medecin_generaliste"] == {
         "libelle": "Médecin généraliste", "effectif": 1, "liberaux": 1
     }  # fmt: skip
@@ -151,7 +151,7 @@ def test_rpps_paris_arrondissements_stay_on_their_rows(shared_data, tmp_path):
     path = write_rpps(tmp_path / "p.txt", [doctor(**{"Code commune (coord. structure)": "75113"})])
     importers.import_rpps(path)
     assert Activity.objects.get().commune_id == "75113"
-    paris = services.commune_offer(Commune.objects.get(code="75056"))
+    paris = services.commune_offer(Commune.objects.get(code="75056"), exact=True)
     assert paris["professionnels"]["medecin_generaliste"]["effectif"] == 1
 
 
@@ -293,7 +293,7 @@ def test_cpts_unknown_commune_refused(ain, tmp_path):
 
 
 def test_registry_is_loaded_on_migrate(db):
-    assert IndicatorDefinition.objects.get(code="apl_mg").ponderation == "population"
+    assert IndicatorDefinition.objects.get(code="apl_mg").agregation == "moyenne_ponderee"
     assert IndicatorDefinition.objects.filter(code="sans_mt_ald").exists()
 
 
