@@ -9,7 +9,10 @@ for each one averages ``published(T ∪ {c}) − published(T)`` over 150 random 
 of 12 other communes, through ``GET /api/diagnostics/`` as an anonymous client. Prints the
 estimates, how many hidden counts were recovered exactly, and what blind guessing would get
 (chance). Also prints the direct leaks the issue found (registry numerator of a hidden count,
-practitioners of the accessibility card) and how many requests the anonymous budget allows.
+practitioners of the accessibility card), the cost of the protection (error of published
+totals against the true counts, on random territories of 12 communes and on the whole
+département; share of territory totals hidden) and how many requests the anonymous budget
+allows.
 """
 
 from __future__ import annotations
@@ -45,6 +48,107 @@ def truths(codes: list[str], category: str) -> dict[str, int]:
         first.setdefault(professional, commune)
     principal = collections.Counter(first.values())
     return {c: len(anywhere[c]) for c in codes if len(anywhere.get(c, ())) == principal.get(c, 0)}
+
+
+def demand_module():
+    from maillage.engine.accessibility import demand
+
+    return demand
+
+
+def main_counts(codes: list[str]) -> dict[tuple[str, str], int]:
+    """True count per (commune, category): professionals in the commune of their first
+    practice (the reading of the diagnosis)."""
+    from maillage.web.supply.models import Activity
+
+    first: dict[int, tuple[str, str]] = {}
+    for professional, commune, category in (
+        Activity.objects.filter(professional__actif=True, commune__isnull=False)
+        .order_by("pk")
+        .values_list("professional_id", "commune_id", "professional__categorie")
+    ):
+        first.setdefault(professional, (commune, category))
+    return collections.Counter(first.values())
+
+
+def cost(codes: list[str], seuil: int, seed: int = 1) -> None:
+    """Published − true totals of every category, on random territories and the département."""
+    import numpy as np
+
+    from maillage.web.diagnostics import services
+
+    counts = main_counts(codes)
+    categories = sorted({k for _, k in counts})
+    rng = np.random.default_rng(seed)
+    territories = [rng.choice(codes, 12, replace=False).tolist() for _ in range(200)]
+    print("\n== Coût : écart des totaux publiés aux vrais effectifs ==")
+    for name, group in (("12 communes au hasard", territories), ("département", [codes])):
+        errors, relative, hidden, hidden_true_rule, small_cells = [], [], 0, 0, []
+        for territory in group:
+            entries = {e["code"]: e for e in services.diagnose(territory)["indicateurs"]}
+            for category in categories:
+                entry = entries.get(f"offre.{category}.effectif")
+                if entry is None:
+                    continue
+                truth = sum(counts.get((c, category), 0) for c in territory)
+                small = sum(0 < counts.get((c, category), 0) < seuil for c in territory)
+                hidden_true_rule += 0 < truth < seuil
+                if entry["secret"]:
+                    hidden += 1
+                    continue
+                errors.append(entry["valeur"] - truth)
+                small_cells.append(small)
+                if truth >= 20:
+                    relative.append(abs(entry["valeur"] - truth) / truth)
+        errors = np.array(errors)
+        bound = (seuil - 2) * np.array(small_cells)
+        print(
+            f"{name} : {errors.size} totaux publiés, écart moyen {errors.mean():+.2f}, "
+            f"écart absolu médian {np.median(np.abs(errors)):.1f}, 95 % sous "
+            f"{np.percentile(np.abs(errors), 95):.1f}, maximum {np.abs(errors).max():.0f} "
+            f"(borne (seuil − 2) × cellules petites : jusqu'à {bound.max()}) ; "
+            f"écart relatif médian {np.median(relative) if relative else 0:.1%} des totaux "
+            f"≥ 20 ; masqués : {hidden} (dont vrai total < seuil : {hidden_true_rule})"
+        )
+
+
+def apl_cost(departement: str, annee: int) -> None:
+    """APL from the protected supply against the APL of the exact supply (computed here only,
+    never published), per profession: department mean, per-commune gap, simulated zones."""
+    import numpy as np
+
+    from maillage.engine.accessibility import demand
+    from maillage.web.access import services
+
+    print("\n== Coût : APL calculée sur l'offre protégée ==")
+    for profession in services.METHODS:
+        scope = services.Scope.of(departement)
+        inputs = services.load_inputs(profession, annee, scope)
+        protected = services.compute(inputs)
+        real = demand.protect_supply
+        demand.protect_supply = lambda s, f, *_a, **_k: (np.asarray(s, float), np.asarray(f, float))
+        try:
+            exact_inputs = services.load_inputs(profession, annee, scope)
+        finally:
+            demand.protect_supply = real
+        exact = services.compute(exact_inputs)
+        m = inputs.in_scope
+        pop = inputs.population[m]
+        gap = np.abs(protected[m] - exact[m]) / np.where(exact[m] > 0, exact[m], np.nan)
+        mean = np.average(protected[m], weights=pop) / np.average(exact[m], weights=pop) - 1
+        line = (
+            f"{profession} : {int(inputs.secret[m].sum())} communes sur {int(m.sum())} avec 1 à "
+            f"4 praticiens ; APL moyenne du département {mean:+.1%} ; écart par commune : "
+            f"médian {np.nanmedian(gap):.1%}, 90 % sous {np.nanpercentile(gap, 90):.0%}"
+        )
+        if profession == "medecin_generaliste":
+            codes = inputs.codes[m]
+            zones = [
+                services.simulate(profession, codes, v[m], pop, inputs.on).zones
+                for v in (exact, protected)
+            ]
+            line += f" ; zonage simulé différent : {int((zones[0] != zones[1]).sum())} communes"
+        print(line)
 
 
 def main() -> None:
@@ -108,6 +212,9 @@ def main() -> None:
     code = f"offre.{args.categorie}.effectif"
     client = Client(HTTP_HOST="localhost")
 
+    cost(codes, seuil)
+    if hasattr(demand_module(), "protect_supply"):
+        apl_cost(departement, 2025 if args.territoire == "demo" else 2024)
     print("\n== Fuites directes ==")
     first = targets[0]
     single = api_query(client)([first])

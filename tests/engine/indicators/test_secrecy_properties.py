@@ -186,7 +186,7 @@ def test_averaging_recovers_stand_ins_never_the_hidden_counts():
 
 
 def test_policy_is_validated():
-    with pytest.raises(ValueError, match="16 octets"):
+    with pytest.raises(ValueError, match="16 à 64 octets"):
         SecrecyPolicy(key=b"court")
     with pytest.raises(ValueError, match="seuil"):
         SecrecyPolicy(key=b"k" * 16, seuils={"professionnels": 0, "patients": 10})

@@ -9,10 +9,8 @@ from click.testing import CliRunner
 from maillage.cli import main
 from maillage.engine.accessibility import apl_decay, crow_fly_times, e2sfca, weight_matrix
 from maillage.engine.accessibility.traveltimes import add_self_pairs
-from maillage.engine.indicators.secrecy import stand_ins
 from maillage.web.access import services
 from maillage.web.access.models import AplCommune, SimulatedZone
-from maillage.web.secrecy import policy
 from maillage.web.supply.models import IndicatorDefinition, IndicatorValue
 from maillage.web.territories.models import Commune
 
@@ -30,7 +28,8 @@ def test_apl_from_database_equals_the_engine(demo_gps):
     assert sorted(inputs.codes.tolist()) == codes
     order = np.argsort(inputs.codes.astype(str))
     # Independent supply: acts, else FTE × 5 400, over-65s left out; a commune with 1 to 4
-    # such GPs counts as its stand-in number of GPs at 1 FTE = 5 400 acts (secrecy).
+    # such GPs counts as the mean stand-in (Σ k · (1/k) / Σ 1/k = 4 / (1 + 1/2 + 1/3 + 1/4))
+    # GPs at the mean activity of communes with 5 or more — none here: 1 FTE = 5 400 acts.
     from maillage.web.supply.models import Activity
 
     supply = np.zeros(len(codes))
@@ -43,8 +42,7 @@ def test_apl_from_database_equals_the_engine(demo_gps):
         supply[codes.index(a.commune_id)] += acts
         gps[codes.index(a.commune_id)] += 1
     small = (gps > 0) & (gps < 5)
-    names = [f"apl|medecin_generaliste|2025|{c}" for c in np.array(codes)[small]]
-    supply[small] = stand_ins(names, 5, policy().key) * 5400
+    supply[small] = 4 / (1 + 1 / 2 + 1 / 3 + 1 / 4) * 5400
     assert small.sum() > 10 and (gps >= 5).sum() == 0  # 40 GPs on 150 communes: all small
     population = np.array([c[1] for c in communes], dtype=float)
     lat = np.array([c[2] for c in communes])

@@ -100,6 +100,33 @@ def test_nominative_list_only_within_scope(client, demo):
     assert "Médecin généraliste" in html
 
 
+def test_exact_counts_only_for_who_may_see_the_records(client, demo):
+    """In a commune with 1 to 4 professionals of a category: the agent of the département
+    (who sees the names) reads the exact count, an agent of another département « secret
+    statistique » — like the public API."""
+    exact = {}
+    for code in Commune.objects.filter(departement_id="00").values_list("code", flat=True):
+        offer = services.commune_offer(Commune.objects.get(code=code), exact=True)
+        small = {k: r for k, r in offer["professionnels"].items() if r["effectif"] < 5}
+        if small:
+            exact = {"code": code, **next(iter(small.items()))[1]}
+            break
+    assert exact
+    agent = make_user(Role.AGENT_CPAM)
+    client.force_login(agent)
+    html = client.get(reverse("supply:commune", args=[exact["code"]])).content.decode()
+    row = html.split(f'<th scope="row">{exact["libelle"]}</th>')[1].split("</tr>")[0]
+    assert f">{exact['effectif']}<" in row and "secret statistique" not in row
+    Region.objects.create(code="99", nom="Autre")
+    Departement.objects.create(code="99", nom="Autre", region_id="99")
+    agent.departements.set(Departement.objects.filter(code="99"))
+    html = client.get(reverse("supply:commune", args=[exact["code"]])).content.decode()
+    row = html.split(f'<th scope="row">{exact["libelle"]}</th>')[1].split("</tr>")[0]
+    assert "secret statistique" in row and f">{exact['effectif']}<" not in row
+    public = client.get(f"/api/offre/communes/{exact['code']}").json()["professionnels"]
+    assert all(r["effectif"] is None or r["effectif"] >= 5 for r in public.values())
+
+
 def test_agent_cannot_edit_cpts_outside_scope(client, small):
     Region.objects.create(code="99", nom="Autre")
     Departement.objects.create(code="99", nom="Autre", region_id="99")

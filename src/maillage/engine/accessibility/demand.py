@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from maillage.engine import parameters
-from maillage.engine.indicators.secrecy import ProtectedCells, is_secret
+from maillage.engine.indicators.secrecy import ProtectedCells, is_secret, stand_in_law
 
 
 def standardised_demand(
@@ -129,16 +129,28 @@ def protect_supply(
     ``cells``: the protected counts of practitioners per commune
     (:func:`maillage.engine.indicators.secrecy.protect`). Where a commune has between 1 and
     seuil − 1 practitioners, its supply and FTE are those of its stand-in number of
-    practitioners at the nominal activity (``apl.supply.unknown_fte`` FTE each, in acts for
-    doctors): every APL computed from them depends only on the stand-in, never on the hidden
-    count nor on the hidden practitioners' own activity.
+    practitioners at the mean activity per practitioner of the communes that have at least
+    seuil of them (exact and published anyway; without any, the nominal activity:
+    ``apl.supply.unknown_fte`` FTE, in acts for doctors). Every APL computed from them
+    depends only on the stand-ins and on the large communes, never on the hidden count nor on
+    the hidden practitioners' own activity.
     """
+    supply = np.asarray(supply, dtype=np.float64)
+    fte = np.asarray(fte, dtype=np.float64)
     small = is_secret(cells.floor, cells.seuil)
-    nominal_fte = float(parameters.value("apl.supply.unknown_fte", on))
-    nominal = nominal_fte if in_fte else float(acts_from_fte(nominal_fte, on=on))
-    supply = np.where(small, cells.value * nominal, np.asarray(supply, dtype=np.float64))
-    fte = np.where(small, cells.value * nominal_fte, np.asarray(fte, dtype=np.float64))
-    return supply, fte
+    large = (cells.floor >= cells.seuil) & (cells.floor > 0)
+    practitioners = cells.value[large].sum()
+    if practitioners > 0:
+        per_supply = supply[large].sum() / practitioners
+        per_fte = fte[large].sum() / practitioners
+    else:
+        per_fte = float(parameters.value("apl.supply.unknown_fte", on))
+        per_supply = per_fte if in_fte else float(acts_from_fte(per_fte, on=on))
+    expected = float(stand_in_law(cells.seuil) @ np.arange(1, max(cells.seuil, 2)))
+    return (
+        np.where(small, expected * per_supply, supply),
+        np.where(small, expected * per_fte, fte),
+    )
 
 
 def eligible_by_age(

@@ -6,7 +6,7 @@ Design (see ``docs/diagnostic.md``, « Secret statistique »):
   commune c, the patients in ALD of commune c in 2024, the liberal physiotherapists counted by
   the APL in commune c… Each cell is protected once, here, before anything else reads it:
   a count of at least ``seuil`` enters exactly; 0 stays 0; a count between 1 and seuil − 1 is
-  replaced by a *stand-in* in 1..seuil − 1 drawn from a keyed hash (HMAC-SHA-256) of the
+  replaced by a *stand-in* in 1..seuil − 1 drawn from a keyed hash (keyed BLAKE2b) of the
   cell's name, with a key that only the server knows (law 1/k: :func:`stand_in_law`). The
   stand-in does not depend on the true count: it says nothing more than « between 1 and
   seuil − 1 ».
@@ -49,8 +49,8 @@ class SecrecyPolicy:
     seuils: Mapping[str, int] = field(default_factory=lambda: {PROFESSIONNELS: 5, PATIENTS: 10})
 
     def __post_init__(self) -> None:
-        if len(self.key) < 16:
-            raise ValueError("clé du secret statistique : 16 octets au moins attendus")
+        if not 16 <= len(self.key) <= 64:
+            raise ValueError("clé du secret statistique : de 16 à 64 octets attendus")
         for family, seuil in self.seuils.items():
             if family not in FAMILIES:
                 raise ValueError(f"famille de secret inconnue : {family!r}")
@@ -88,20 +88,16 @@ def stand_in_law(seuil: int) -> np.ndarray:
 
 def stand_ins(names: Iterable[str], seuil: int, key: bytes) -> np.ndarray:
     """Stand-in values in ``1 .. seuil − 1`` of the named cells (law :func:`stand_in_law`):
-    a keyed hash (HMAC-SHA-256) of the name picks the value, so a cell always gets the same."""
+    a keyed hash of the name (BLAKE2b in keyed mode, RFC 7693: a pseudo-random function of the
+    name for whoever lacks the key) picks the value, so a cell always gets the same."""
     names = list(names)
     if seuil <= 2:
         return np.ones(len(names), dtype=np.float64)
-    uniform = (
-        np.array(
-            [
-                int.from_bytes(hmac.new(key, name.encode(), hashlib.sha256).digest()[:8], "big")
-                for name in names
-            ],
-            dtype=np.float64,
-        )
-        / 2.0**64
-    )
+    draws = [
+        int.from_bytes(hashlib.blake2b(name.encode(), key=key, digest_size=8).digest(), "big")
+        for name in names
+    ]
+    uniform = np.array(draws, dtype=np.float64) / 2.0**64
     cumulative = np.cumsum(stand_in_law(seuil))
     position = np.searchsorted(cumulative, uniform, side="right")
     return np.minimum(position, seuil - 2).astype(np.float64) + 1.0
