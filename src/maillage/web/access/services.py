@@ -199,8 +199,9 @@ def _supply(
     """Supply, protected practitioner count, FTE and secret mask per commune of ``codes``.
 
     The supply enters the APL — a published figure — so it is protected here, once: a commune
-    with between 1 and seuil − 1 eligible liberal practitioners counts as its fixed stand-in
-    number of practitioners at the nominal activity (:func:`demand.protect_supply`).
+    with between 1 and seuil − 1 eligible liberal practitioners enters at the mean stand-in
+    number of practitioners and the mean activity of the large communes
+    (:func:`demand.protect_supply`); its practitioner count is its stand-in, marked secret.
     """
     method = METHODS[profession]
     n = codes.size
