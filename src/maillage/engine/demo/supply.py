@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from maillage.engine.vocabulary import GP, NURSE, PHYSIOTHERAPIST
+
 #: (category, profession code, label, savoir-faire, per 100 000, share libéral, town bias)
 CATEGORIES = (
-    ("medecin_generaliste", "10", "Médecin", "SM54", 90, 0.72, 1.5),
+    (GP, "10", "Médecin", "SM54", 90, 0.72, 1.5),
     ("medecin_specialiste", "10", "Médecin", "SM04", 75, 0.45, 6.0),
-    ("infirmier", "60", "Infirmier", "", 170, 0.55, 1.3),
-    ("masseur_kinesitherapeute", "70", "Masseur-Kinésithérapeute", "", 110, 0.85, 1.8),
+    (NURSE, "60", "Infirmier", "", 170, 0.55, 1.3),
+    (PHYSIOTHERAPIST, "70", "Masseur-Kinésithérapeute", "", 110, 0.85, 1.8),
     ("pharmacien", "21", "Pharmacien", "", 95, 0.6, 1.6),
     ("chirurgien_dentiste", "40", "Chirurgien-Dentiste", "", 55, 0.9, 2.2),
     ("sage_femme", "50", "Sage-Femme", "", 35, 0.4, 3.0),
@@ -58,7 +60,7 @@ def draw_professionals(
     number = 0
     for category, profession, label, savoir_faire, density, liberal, bias in CATEGORIES:
         weights = population * np.where(town, bias, 1.0)
-        if category == "medecin_generaliste":
+        if category == GP:
             weights = np.where(desert, 0.0, weights)
         if category in ("medecin_specialiste", "sage_femme", "orthoptiste"):
             weights = np.where(town, weights, weights * 0.05)
@@ -69,7 +71,7 @@ def draw_professionals(
                 number += 1
                 identifier = f"{prefix}{number:09d}"
                 age = int(np.clip(rng.normal(48, 11), 27, 72))
-                if category == "medecin_generaliste" and rng.random() < 0.12:
+                if category == GP and rng.random() < 0.12:
                     age = int(rng.integers(60, 71))  # an ageing GP population
                 mode = "L" if rng.random() < liberal else "S"
                 acts = float(max(300, round(rng.normal(4600 if mode == "L" else 2500, 1300))))
