@@ -35,6 +35,7 @@ quality: install
 	DJANGO_SETTINGS_MODULE=maillage.web.settings.test $(BIN)/maillage manage makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=maillage.web.settings.production \
 		DJANGO_SECRET_KEY=ci-only-$$(printf 'x%.0s' $$(seq 1 60)) DJANGO_ALLOWED_HOSTS=maillage.example \
+		MAILLAGE_SECRET_STATISTIQUE_CLE=ci-only-secret-statistique-$$(printf 'y%.0s' $$(seq 1 40)) \
 		$(BIN)/maillage manage check --deploy --fail-level WARNING
 
 bench: install

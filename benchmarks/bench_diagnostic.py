@@ -222,61 +222,22 @@ def generate_supply(n_prof: int, seed: int = 2026) -> None:
         ["structure_id", "commune_id"],
         [(s, codes[c]) for s, c in sorted(pairs)],
     )
+    # (code, label, unit, factor, numerator, denominator, aggregation, public numerator)
     definitions = [
-        (
-            "bench_ald",
-            "Part des patients en ALD",
-            "%",
-            100.0,
-            "patients en ALD",
-            "assurés",
-            "effectif",
-            "",
-        ),
-        (
-            "bench_c2s",
-            "Part des bénéficiaires C2S",
-            "%",
-            100.0,
-            "bénéficiaires",
-            "assurés",
-            "effectif",
-            "",
-        ),
-        (
-            "bench_sans_mt",
-            "Patients sans médecin traitant",
-            "%",
-            100.0,
-            "patients",
-            "assurés",
-            "effectif",
-            "",
-        ),
-        (
-            "bench_depistage",
-            "Dépistage du cancer du sein",
-            "%",
-            100.0,
-            "dépistées",
-            "femmes 50-74 ans",
-            "aucun",
-            "",
-        ),
-        (
-            "bench_apl",
-            "APL médecins généralistes",
-            "consultations/an/hab.",
-            1.0,
-            "APL",
-            "",
-            "aucun",
-            "population",
-        ),
-    ]
+        ("bench_ald", "Part des patients en ALD", "%", 100.0, "patients en ALD", "assurés",
+         "ratio", ""),
+        ("bench_c2s", "Part des bénéficiaires C2S", "%", 100.0, "bénéficiaires", "assurés",
+         "ratio", ""),
+        ("bench_sans_mt", "Patients sans médecin traitant", "%", 100.0, "patients", "assurés",
+         "ratio", ""),
+        ("bench_depistage", "Dépistage du cancer du sein", "%", 100.0, "dépistées",
+         "femmes 50-74 ans", "ratio", ""),
+        ("bench_apl", "APL médecins généralistes", "consultations/an/hab.", 1.0,
+         "APL × population", "population", "moyenne_ponderee", "DREES"),
+    ]  # fmt: skip
     from maillage.web.supply.models import IndicatorDefinition
 
-    for code, libelle, unite, facteur, num, den, secret, ponderation in definitions:
+    for code, libelle, unite, facteur, num, den, agregation, public in definitions:
         IndicatorDefinition.objects.update_or_create(
             code=code,
             defaults={
@@ -287,23 +248,22 @@ def generate_supply(n_prof: int, seed: int = 2026) -> None:
                 "denominateur": den,
                 "source": "benchmark",
                 "millesime": "2024",
-                "secret": secret,
-                "ponderation": ponderation,
+                "agregation": agregation,
+                "secret": "patients",
+                "numerateur_public": public,
+                "denominateur_public": "INSEE" if public else "",
             },
         )
-        pops = weights * 68e6
+        pops = np.round(weights * 68e6)
         values = (
-            rng.uniform(1, 5, codes.size)
-            if ponderation
+            rng.uniform(1, 5, codes.size) * pops
+            if public
             else np.round(pops * rng.uniform(0.05, 0.3, codes.size))
         )
         insert(
             "supply_indicatorvalue",
             ["indicator_id", "commune_id", "annee", "numerateur", "denominateur"],
-            [
-                (code, codes[i], 2024, float(values[i]), None if ponderation else float(pops[i]))
-                for i in range(codes.size)
-            ],
+            [(code, codes[i], 2024, float(values[i]), float(pops[i])) for i in range(codes.size)],
         )
 
 
@@ -356,7 +316,7 @@ def main() -> None:
     print(
         f"construction du cache (première requête, une fois par version des données) : "
         f"{time.perf_counter() - started:6.2f} s — {snap.size} communes, "
-        f"{snap.prof_category.size} professionnels, {snap.act_prof.size} activités"
+        f"{snap.professionals} professionnels, {len(snap.categories)} catégories"
     )
     for full, what in ((False, "rapide, à chaque requête"), (True, "complète, toutes les 60 s")):
         started = time.perf_counter()

@@ -76,3 +76,48 @@ def test_supply_by_commune_sums_eligible_activity():
     np.testing.assert_allclose(supply, [1000, 0, 500])
     with pytest.raises(ValueError, match="commune_index"):
         supply_by_commune([3], [1], 3)
+
+
+def test_practitioner_activity_counts_unknown_fte_once():
+    from maillage.engine.accessibility.demand import practitioner_activity
+
+    acts = np.array([4000.0, np.nan, np.nan])
+    fte = np.array([0.5, 0.8, np.nan])
+    activity, counted, unknown = practitioner_activity(acts, fte, in_fte=False)
+    assert activity.tolist() == [4000.0, 0.8 * 5400, 5400.0]  # unknown FTE = 1 (dated)
+    assert counted.tolist() == [0.5, 0.8, 1.0] and unknown.tolist() == [False, False, True]
+    activity, counted, unknown = practitioner_activity(acts, fte, in_fte=True)
+    assert activity.tolist() == counted.tolist() == [0.5, 0.8, 1.0]
+    assert unknown.tolist() == [False, False, True]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    counts=arrays(np.int64, st.integers(2, 30), elements=st.integers(0, 12)),
+    activity=st.floats(100, 8000),
+    data=st.data(),
+)
+def test_protected_supply_ignores_the_hidden_communes(counts, activity, data):
+    """A commune of 1..4 practitioners enters as the mean stand-in at the mean activity of
+    the communes of 5 or more: changing its true count or activity changes nothing."""
+    from maillage.engine.accessibility.demand import protect_supply
+    from maillage.engine.indicators.secrecy import protect, stand_in_law
+
+    def name(positions):
+        return [f"c{i}" for i in positions[0]]
+
+    supply = counts * activity
+    cells = protect(counts.astype(float), name, 5, b"k" * 16)
+    protected, _fte = protect_supply(supply, counts.astype(float), cells, in_fte=False)
+    small = (counts > 0) & (counts < 5)
+    large = counts >= 5
+    per = supply[large].sum() / counts[large].sum() if large.any() else 5400.0
+    mean = stand_in_law(5) @ np.arange(1, 5)
+    assert np.allclose(protected[small], mean * per)
+    assert np.array_equal(protected[~small], supply[~small])
+    other = np.where(small, data.draw(st.integers(1, 4)), counts)
+    noisy = np.where(small, other * data.draw(st.floats(100, 8000)), supply)
+    again, _ = protect_supply(
+        noisy, other.astype(float), protect(other.astype(float), name, 5, b"k" * 16), in_fte=False
+    )
+    assert np.allclose(again, protected)

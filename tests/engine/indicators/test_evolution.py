@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from maillage.engine.indicators import SecrecyPolicy, diagnose
+from maillage.engine.indicators import diagnose
 from maillage.engine.indicators.evolution import annual_rate, population_evolution, vintages
 
 from .helpers import tiny_snapshot
@@ -74,12 +74,12 @@ def test_vintages_need_two_years_known_for_the_territory():
 def test_diagnosis_block_hidden_with_one_vintage_and_shown_with_two():
     at = dt.date(2025, 1, 1)
     single = tiny_snapshot()
-    result = diagnose(single, np.arange(5), SecrecyPolicy(), at)
+    result = diagnose(single, np.arange(5), at)
     assert result["evolution_population"] is None
     assert not [e for e in result["indicateurs"] if e["bloc"] == "evolution"]
 
     snap = with_history()
-    result = diagnose(snap, np.arange(5), SecrecyPolicy(), at)
+    result = diagnose(snap, np.arange(5), at)
     assert result["evolution_population"]["annee_debut"] == 2010
     assert result["evolution_population"]["communes_couvertes"] == 4  # commune 4 lacks 2010
     by_code = {e["code"]: e for e in result["indicateurs"] if e["bloc"] == "evolution"}

@@ -27,16 +27,23 @@ def test_apl_from_database_equals_the_engine(demo_gps):
     codes = [c[0] for c in communes]
     assert sorted(inputs.codes.tolist()) == codes
     order = np.argsort(inputs.codes.astype(str))
-    # Independent supply: acts, else FTE × 5 400, over-65s left out.
+    # Independent supply: acts, else FTE × 5 400, over-65s left out; a commune with 1 to 4
+    # such GPs counts as the mean stand-in (Σ k · (1/k) / Σ 1/k = 4 / (1 + 1/2 + 1/3 + 1/4))
+    # GPs at the mean activity of communes with 5 or more — none here: 1 FTE = 5 400 acts.
     from maillage.web.supply.models import Activity
 
     supply = np.zeros(len(codes))
+    gps = np.zeros(len(codes))
     for a in Activity.objects.select_related("professional"):
         pro = a.professional
         if 2025 - pro.annee_naissance > 65:
             continue
         acts = pro.actes_annuels if pro.actes_annuels is not None else pro.etp * 5400
         supply[codes.index(a.commune_id)] += acts
+        gps[codes.index(a.commune_id)] += 1
+    small = (gps > 0) & (gps < 5)
+    supply[small] = 4 / (1 + 1 / 2 + 1 / 3 + 1 / 4) * 5400
+    assert small.sum() > 10 and (gps >= 5).sum() == 0  # 40 GPs on 150 communes: all small
     population = np.array([c[1] for c in communes], dtype=float)
     lat = np.array([c[2] for c in communes])
     lon = np.array([c[3] for c in communes])
@@ -64,7 +71,8 @@ def test_invariant_on_the_stored_result(demo_gps):
     # Same Σ P·APL through the indicator (population weights, no standardisation profile).
     assert num.sum() == pytest.approx(supply.sum(), rel=1e-9)
     definition = IndicatorDefinition.objects.get(code="apl_medecin_generaliste")
-    assert definition.unite == "consultations/an/hab." and definition.ponderation == "population"
+    assert definition.unite == "consultations/an/hab."
+    assert definition.agregation == IndicatorDefinition.Aggregation.MOYENNE_PONDEREE
 
 
 def test_rerun_is_idempotent_and_stores_the_simulation(demo_gps):
@@ -84,12 +92,14 @@ def test_rerun_is_idempotent_and_stores_the_simulation(demo_gps):
 def test_fte_and_age_cap_inputs(demo_territory):
     from tests.web.access.conftest import make_practitioners
 
-    codes = ["00001", "00002"]
-    pros = make_practitioners(codes, n=3)
+    # One commune with at least 5 eligible GPs: its supply is exact (no secret).
+    pros = make_practitioners(["00001"], n=12)
     inputs = services.load_inputs("medecin_generaliste", 2025, services.Scope.of("00"))
     eligible = [p for p in pros if 2025 - p.annee_naissance <= 65]
+    assert len(eligible) >= 5 and not inputs.secret.any()
     acts = sum(p.actes_annuels if p.actes_annuels is not None else p.etp * 5400 for p in eligible)
     assert inputs.supply.sum() == pytest.approx(acts)
+    assert inputs.practitioners.sum() == len(eligible)
 
 
 def test_nurses_in_fte_per_100000(demo_territory):

@@ -115,7 +115,7 @@ def test_rpps_successive_imports_reveal_new_and_departed(ain, tmp_path):
     assert not Professional.objects.get(identifiant_national="810000000002").actif
     moved = Activity.objects.get(professional__identifiant_national="810001234567")
     assert moved.commune_id == "01451"
-    offer = services.commune_offer(Commune.objects.get(code="01053"))
+    offer = services.commune_offer(Commune.objects.get(code="01053"), exact=True)
     assert offer["professionnels"]["medecin_generaliste"] == {
         "libelle": "Médecin généraliste", "effectif": 1, "liberaux": 1
     }  # fmt: skip
@@ -151,7 +151,7 @@ def test_rpps_paris_arrondissements_stay_on_their_rows(shared_data, tmp_path):
     path = write_rpps(tmp_path / "p.txt", [doctor(**{"Code commune (coord. structure)": "75113"})])
     importers.import_rpps(path)
     assert Activity.objects.get().commune_id == "75113"
-    paris = services.commune_offer(Commune.objects.get(code="75056"))
+    paris = services.commune_offer(Commune.objects.get(code="75056"), exact=True)
     assert paris["professionnels"]["medecin_generaliste"]["effectif"] == 1
 
 
@@ -293,7 +293,7 @@ def test_cpts_unknown_commune_refused(ain, tmp_path):
 
 
 def test_registry_is_loaded_on_migrate(db):
-    assert IndicatorDefinition.objects.get(code="apl_mg").ponderation == "population"
+    assert IndicatorDefinition.objects.get(code="apl_mg").agregation == "moyenne_ponderee"
     assert IndicatorDefinition.objects.filter(code="sans_mt_ald").exists()
 
 
@@ -472,3 +472,41 @@ def test_savoir_faire_lines_make_one_activity(ain, tmp_path):
     professional = Professional.objects.get()
     assert professional.categorie == "medecin_generaliste"
     assert professional.activites.count() == 2
+
+
+def _registry(tmp_path, entry: dict) -> Path:
+    import yaml
+
+    base = {"code": "x", "libelle": "X", "unite": "%", "numerateur": "n", "source": "s"}
+    path = tmp_path / "indicateurs.yaml"
+    path.write_text(yaml.safe_dump({"indicateurs": [{**base, **entry}]}), encoding="utf-8")
+    return path
+
+
+def test_registry_counts_are_protected_by_default(tmp_path):
+    definition = importers.load_registry(_registry(tmp_path, {"denominateur": "d"}))["x"]
+    assert definition["numerateur_public"] == definition["denominateur_public"] == ""
+    assert definition["secret"] == "patients" and definition["agregation"] == "ratio"
+    assert importers.load_registry(_registry(tmp_path, {}))["x"]["agregation"] == "somme"
+    # Only numerators already published commune by commune opt out, naming their source.
+    shipped = importers.load_registry()
+    public = {code: d["numerateur_public"] for code, d in shipped.items() if d["numerateur_public"]}
+    assert public == {"apl_mg": "DREES, APL publiée par commune (data.drees)"}
+    assert {shipped[c]["secret"] for c in ("densite_mg", "densite_kines")} == {"professionnels"}
+    assert shipped["apl_mg"]["agregation"] == "moyenne_ponderee"
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"ponderation": "population"}, "remplacée par « agregation: moyenne_ponderee »"),
+        ({"secret_seuil": 10}, "clé inconnue « secret_seuil »"),
+        ({"secret": "aucun"}, "valeur inconnue pour « secret »"),
+        ({"agregation": "moyenne"}, "valeur inconnue pour « agregation »"),
+        ({"agregation": "moyenne_ponderee"}, "sans dénominateur"),
+    ],
+)
+def test_registry_errors_name_the_entry(tmp_path, entry, message):
+    with pytest.raises(SourceError, match=message) as error:
+        importers.load_registry(_registry(tmp_path, entry))
+    assert "indicateurs[1]" in str(error.value)

@@ -9,7 +9,7 @@ from maillage.web.accounts.models import AccessLog, AuditEntry, User
 from maillage.web.accounts.roles import Role, role_group
 from maillage.web.supply import services
 from maillage.web.supply.demo import load_demo
-from maillage.web.supply.models import Professional, Structure, StructureCommune
+from maillage.web.supply.models import Activity, Professional, Structure, StructureCommune
 from maillage.web.territories.models import Commune, Departement, Region
 
 pytestmark = pytest.mark.django_db
@@ -100,6 +100,33 @@ def test_nominative_list_only_within_scope(client, demo):
     assert "Médecin généraliste" in html
 
 
+def test_exact_counts_only_for_who_may_see_the_records(client, demo):
+    """In a commune with 1 to 4 professionals of a category: the agent of the département
+    (who sees the names) reads the exact count, an agent of another département « secret
+    statistique » — like the public API."""
+    exact = {}
+    for code in Commune.objects.filter(departement_id="00").values_list("code", flat=True):
+        offer = services.commune_offer(Commune.objects.get(code=code), exact=True)
+        small = {k: r for k, r in offer["professionnels"].items() if r["effectif"] < 5}
+        if small:
+            exact = {"code": code, **next(iter(small.items()))[1]}
+            break
+    assert exact
+    agent = make_user(Role.AGENT_CPAM)
+    client.force_login(agent)
+    html = client.get(reverse("supply:commune", args=[exact["code"]])).content.decode()
+    row = html.split(f'<th scope="row">{exact["libelle"]}</th>')[1].split("</tr>")[0]
+    assert f">{exact['effectif']}<" in row and "secret statistique" not in row
+    Region.objects.create(code="99", nom="Autre")
+    Departement.objects.create(code="99", nom="Autre", region_id="99")
+    agent.departements.set(Departement.objects.filter(code="99"))
+    html = client.get(reverse("supply:commune", args=[exact["code"]])).content.decode()
+    row = html.split(f'<th scope="row">{exact["libelle"]}</th>')[1].split("</tr>")[0]
+    assert "secret statistique" in row and f">{exact['effectif']}<" not in row
+    public = client.get(f"/api/offre/communes/{exact['code']}").json()["professionnels"]
+    assert all(r["effectif"] is None or r["effectif"] >= 5 for r in public.values())
+
+
 def test_agent_cannot_edit_cpts_outside_scope(client, small):
     Region.objects.create(code="99", nom="Autre")
     Departement.objects.create(code="99", nom="Autre", region_id="99")
@@ -152,16 +179,30 @@ def test_demo_is_consistent_and_idempotent(demo):
     assert report.total("créés") == 0 and report.total("mis à jour") == 0
 
 
-def test_commune_offer_counts_distinct_professionals(demo):
+def test_commune_offer_exact_for_staff_protected_for_the_public(demo):
     prefecture = Commune.objects.get(code=Departement.objects.get(code="00").chef_lieu)
-    offer = services.commune_offer(prefecture)
-    gp = offer["professionnels"]["medecin_generaliste"]
-    expected = (
+    exact = services.commune_offer(prefecture, exact=True)["professionnels"]
+    practising = (
         Professional.objects.filter(categorie="medecin_generaliste", activites__commune=prefecture)
         .distinct()
         .count()
     )
-    assert gp["effectif"] == expected and gp["liberaux"] <= expected
+    assert exact["medecin_generaliste"]["effectif"] == practising
+    assert exact["medecin_generaliste"]["liberaux"] <= practising
+    # Public: each professional in the commune of their first practice, small counts secret.
+    offer = services.commune_offer(prefecture)
+    first, liberal = {}, set()
+    for pro, commune, category, mode in Activity.objects.order_by("pk").values_list(
+        "professional_id", "commune_id", "professional__categorie", "mode_exercice"
+    ):
+        first.setdefault(pro, (commune, category))
+        if mode == "L":
+            liberal.add(pro)
+    for category, row in offer["professionnels"].items():
+        here = [p for p, (c, k) in first.items() if c == prefecture.code and k == category]
+        for field, count in (("effectif", len(here)), ("liberaux", len(liberal & set(here)))):
+            assert row[field] == (None if 0 < count < 5 else count)
+    assert offer["professionnels"]["medecin_generaliste"]["effectif"] >= 5
     assert offer["etablissements"]["hopital"]["effectif"] == 1
     assert offer["structures"]["CDS"] and offer["structures"]["CPTS"]
 

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from maillage.engine import parameters
+from maillage.engine.indicators.secrecy import ProtectedCells, is_secret, stand_in_law
 
 
 def standardised_demand(
@@ -85,6 +86,71 @@ def acts_from_fte(fte: Any, acts_per_fte: float | None = None, on: dt.date | Non
     if not (np.all(np.isfinite(fte)) and np.all(fte >= 0)):
         raise ValueError("fte : équivalents temps plein finis et positifs attendus")
     return fte * float(acts_per_fte)
+
+
+def practitioner_activity(
+    acts: Any, fte: Any, in_fte: bool, on: dt.date | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Activity of each practitioner in the unit of the supply.
+
+    Parameters
+    ----------
+    acts : array of float
+        Yearly acts (NaN: unknown).
+    fte : array of float
+        Full-time equivalents (NaN: unknown, counted as ``apl.supply.unknown_fte``).
+    in_fte : bool
+        True: the supply is in FTE; False: in yearly acts (unknown acts = FTE × acts per FTE).
+
+    Returns
+    -------
+    activity, fte_counted, unknown : ndarray
+        The activity, the FTE with unknown values replaced, and the mask of practitioners whose
+        activity is unknown (neither acts nor FTE when counted in acts).
+    """
+    acts = np.asarray(acts, dtype=np.float64)
+    fte = np.asarray(fte, dtype=np.float64)
+    unknown_fte = np.isnan(fte)
+    counted = np.where(unknown_fte, float(parameters.value("apl.supply.unknown_fte", on)), fte)
+    if in_fte:
+        return counted, counted, unknown_fte
+    unknown_acts = np.isnan(acts)
+    converted = acts_from_fte(counted[unknown_acts], on=on)
+    activity = acts.copy()
+    activity[unknown_acts] = converted
+    return activity, counted, unknown_fte & unknown_acts
+
+
+def protect_supply(
+    supply: Any, fte: Any, cells: ProtectedCells, in_fte: bool, on: dt.date | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Supply and FTE per commune with the statistical secrecy applied.
+
+    ``cells``: the protected counts of practitioners per commune
+    (:func:`maillage.engine.indicators.secrecy.protect`). Where a commune has between 1 and
+    seuil − 1 practitioners, its supply and FTE are those of its stand-in number of
+    practitioners at the mean activity per practitioner of the communes that have at least
+    seuil of them (exact and published anyway; without any, the nominal activity:
+    ``apl.supply.unknown_fte`` FTE, in acts for doctors). Every APL computed from them
+    depends only on the stand-ins and on the large communes, never on the hidden count nor on
+    the hidden practitioners' own activity.
+    """
+    supply = np.asarray(supply, dtype=np.float64)
+    fte = np.asarray(fte, dtype=np.float64)
+    small = is_secret(cells.floor, cells.seuil)
+    large = (cells.floor >= cells.seuil) & (cells.floor > 0)
+    practitioners = cells.value[large].sum()
+    if practitioners > 0:
+        per_supply = supply[large].sum() / practitioners
+        per_fte = fte[large].sum() / practitioners
+    else:
+        per_fte = float(parameters.value("apl.supply.unknown_fte", on))
+        per_supply = per_fte if in_fte else float(acts_from_fte(per_fte, on=on))
+    expected = float(stand_in_law(cells.seuil) @ np.arange(1, max(cells.seuil, 2)))
+    return (
+        np.where(small, expected * per_supply, supply),
+        np.where(small, expected * per_fte, fte),
+    )
 
 
 def eligible_by_age(

@@ -1,8 +1,8 @@
-"""Territorial indicators: aggregation of numerators and denominators over any set of
-communes, statistical secrecy after aggregation (cell-key method), the diagnosis."""
+"""Territorial indicators: protected commune cells (statistical secrecy applied once, before
+anything else reads them), aggregation over any set of communes, the diagnosis."""
 
 from .diagnosis import diagnose, level_figures
-from .secrecy import SECRET_LABEL, SecrecyPolicy, publish_counts, record_keys
+from .secrecy import SECRET_LABEL, SecrecyPolicy, protect
 from .snapshot import AGE_BANDS, IndicatorSeries, Snapshot
 
 __all__ = [
@@ -13,6 +13,5 @@ __all__ = [
     "Snapshot",
     "diagnose",
     "level_figures",
-    "publish_counts",
-    "record_keys",
+    "protect",
 ]

@@ -1,18 +1,29 @@
-"""Vectorised aggregation of numerators and denominators over sets of communes.
+"""Aggregation of commune values over a territory: one rule per kind of indicator.
 
-Ratios are always Σ numerators / Σ denominators × facteur (never a mean of ratios);
-pre-computed ratios (APL) are weighted by population: Σ (ratio × population) / Σ population.
+Every rule is a ratio of sums over the communes of the territory, never a mean of ratios:
+
+- ``somme`` — a count: Σ numerators × facteur;
+- ``ratio`` — a rate, a share or a density: Σ numerators / Σ denominators × facteur, over the
+  communes whose denominator is known;
+- ``moyenne_ponderee`` — a value already per inhabitant in each commune (the APL): the
+  population-weighted mean Σ (value × population) / Σ population. The registry stores it as
+  numerator = value × population and denominator = population (so that merged communes add
+  up), and the territory value is then Σ numerators / Σ denominators × facteur.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-
-def masked_sum(values: np.ndarray, mask: np.ndarray) -> float:
-    """Σ values over a boolean mask, NaN-safe (NaN = unknown, counted as 0)."""
-    selected = np.asarray(values, dtype=np.float64)[mask]
-    return float(np.nansum(selected))
+SOMME = "somme"
+RATIO = "ratio"
+MOYENNE_PONDEREE = "moyenne_ponderee"
+AGGREGATIONS = (SOMME, RATIO, MOYENNE_PONDEREE)
+AGGREGATION_LABELS = {
+    SOMME: "somme des communes",
+    RATIO: "Σ numérateurs / Σ dénominateurs",
+    MOYENNE_PONDEREE: "moyenne des communes pondérée par la population",
+}
 
 
 def ratio(numerator: float, denominator: float, facteur: float = 1.0) -> float | None:
@@ -23,21 +34,17 @@ def ratio(numerator: float, denominator: float, facteur: float = 1.0) -> float |
     return float(numerator) / float(denominator) * facteur
 
 
-def weighted_mean(values: np.ndarray, weights: np.ndarray) -> float | None:
-    values = np.asarray(values, dtype=np.float64)
-    weights = np.asarray(weights, dtype=np.float64)
-    known = np.isfinite(values) & np.isfinite(weights) & (weights > 0)
-    total = weights[known].sum()
-    if total <= 0:
-        return None
-    return float((values[known] * weights[known]).sum() / total)
-
-
-def group_counts(
-    groups: np.ndarray, n_groups: int, weights: np.ndarray | None = None
-) -> np.ndarray:
-    """Count (or sum ``weights``) per group code in ``[0, n_groups)``."""
-    return np.bincount(np.asarray(groups, dtype=np.int64), weights=weights, minlength=n_groups)
+def aggregate(
+    kind: str, numerator: float, denominator: float | None, facteur: float
+) -> float | None:
+    """Territory value of an indicator of ``kind`` from its summed numerator and denominator."""
+    if kind == SOMME:
+        return float(numerator) * facteur
+    if kind in (RATIO, MOYENNE_PONDEREE):
+        return ratio(numerator, denominator, facteur)
+    raise ValueError(
+        f"règle d'agrégation inconnue : {kind!r} (attendu : {', '.join(AGGREGATIONS)})"
+    )
 
 
 def haversine_km(lon1, lat1, lon2, lat2) -> np.ndarray:

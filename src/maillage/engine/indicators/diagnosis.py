@@ -1,10 +1,11 @@
 """The territorial diagnosis of a set of communes, compared with its département, région and
 France (all loaded communes).
 
-Every figure is Σ numerators / Σ denominators over the communes of the level; statistical
-secrecy is applied here, once, after aggregation (``secrecy.publish_counts``): what leaves this
-module is already published, so the page, the API and every export show the same protected
-values. Hidden values are ``None`` with ``secret: True``.
+Every count of professionals or patients comes from the protected commune cells of the
+snapshot (:mod:`.cells`, :mod:`.secrecy`): a territory value is a plain sum of protected cells,
+hidden (``None`` with ``secret: True``) when its smallest possible true value is below the
+threshold; ratios use the protected sums. What leaves this module is already published: the
+page, the API and every export show the same protected values.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ import numpy as np
 
 from maillage.engine.vocabulary import GP
 
-from .aggregate import haversine_km, ratio, weighted_mean
+from .aggregate import MOYENNE_PONDEREE, SOMME, aggregate, haversine_km, ratio
 from .evolution import Evolution, population_evolution, vintages
-from .secrecy import SecrecyPolicy, publish_counts
-from .snapshot import AGE_BANDS, BANDS_75_PLUS, Snapshot
+from .secrecy import is_secret, publish
+from .snapshot import AGE_BANDS, BANDS_75_PLUS, IndicatorSeries, Snapshot
 
 GP_CATEGORY = GP
 GP_AGE_LIMIT = 60
@@ -39,55 +40,17 @@ class Figure:
     secret: bool = False
 
 
-def _count_figure(
-    count: float, key_sum: float, policy: SecrecyPolicy, denominator=None, factor=1.0
-):
-    out = publish_counts(np.array([count]), np.array([key_sum]), policy)
-    if out.secret[0]:
+def _count(value: float, secret: bool, denominator=None, factor=1.0) -> Figure:
+    if secret:
         return Figure(None, None, denominator, True)
-    value = float(out.valeur[0])
     if denominator is None:
         return Figure(value, value, None)
     return Figure(ratio(value, denominator, factor), value, denominator)
 
 
-def _supply(snapshot: Snapshot, mask: np.ndarray, year: int) -> dict[str, np.ndarray]:
-    """Per category: distinct professionals, libéraux, GPs with known age, GPs aged 60+, with
-    the sums of their record keys (for the cell keys). Vectorised over activities."""
-    k = len(snapshot.categories)
-    # mask extended with a False sentinel: activities with no known commune (index -1) read it.
-    in_territory = np.append(mask, False)[snapshot.act_commune]
-    seen = np.zeros(snapshot.prof_category.size, dtype=bool)
-    result = {}
-    for name, selector in (
-        ("tous", in_territory),
-        ("liberaux", in_territory & snapshot.act_liberal),
-    ):
-        # Distinct professionals: a boolean scatter (linear, no sort or hash of the selection).
-        seen[:] = False
-        seen[snapshot.act_prof[selector]] = True
-        profs = np.flatnonzero(seen)
-        cats = snapshot.prof_category[profs].astype(np.int64)
-        keys = snapshot.prof_key[profs].astype(np.float64)
-        result[name] = np.bincount(cats, minlength=k).astype(np.float64)
-        result[name + "_cles"] = np.bincount(cats, weights=keys, minlength=k)
-        if name == "tous":
-            gp = (
-                snapshot.categories.index(GP_CATEGORY) if GP_CATEGORY in snapshot.categories else -1
-            )
-            births = snapshot.prof_birth[profs]
-            is_gp = cats == gp
-            aged = is_gp & np.isfinite(births)
-            old = aged & (year - births >= GP_AGE_LIMIT)
-            result["gp_ages"] = (float(aged.sum()), float(keys[aged].sum()))
-            result["gp_60"] = (float(old.sum()), float(keys[old].sum()))
-    return result
-
-
-def level_figures(
-    snapshot: Snapshot, mask: np.ndarray, policy: SecrecyPolicy, year: int
-) -> dict[str, Figure]:
+def level_figures(snapshot: Snapshot, mask: np.ndarray) -> dict[str, Figure]:
     """Every published figure of one level (a territory, a département, a région, France)."""
+    rows = None if mask.all() else np.flatnonzero(mask)
     figures: dict[str, Figure] = {}
     population = float(np.nansum(snapshot.population[mask]))
     surface = float(np.nansum(snapshot.surface[mask]))
@@ -104,28 +67,31 @@ def level_figures(
     old = float(band_totals[list(BANDS_75_PLUS)].sum())
     figures["age.75_plus"] = Figure(ratio(old, aged_total, 100), old, aged_total)
 
-    supply = _supply(snapshot, mask, year)
+    supply = snapshot.supply
+    effectif = publish(supply.effectif, rows)
+    liberaux = publish(supply.liberaux, rows)
     for c, category in enumerate(snapshot.categories):
-        count, keys = supply["tous"][c], supply["tous_cles"][c]
-        figures[f"offre.{category}.effectif"] = _count_figure(count, keys, policy)
-        figures[f"offre.{category}.liberaux"] = _count_figure(
-            supply["liberaux"][c], supply["liberaux_cles"][c], policy
+        count, secret = float(effectif.valeur[c]), bool(effectif.secret[c])
+        figures[f"offre.{category}.effectif"] = _count(count, secret)
+        figures[f"offre.{category}.liberaux"] = _count(
+            float(liberaux.valeur[c]), bool(liberaux.secret[c])
         )
-        figures[f"offre.{category}.densite"] = _count_figure(count, keys, policy, population, PER)
-    aged = _count_figure(*supply["gp_ages"], policy)
-    old_gp = _count_figure(*supply["gp_60"], policy)
-    if aged.secret or old_gp.secret or not aged.valeur:
+        figures[f"offre.{category}.densite"] = _count(count, secret, population, PER)
+    aged = publish(supply.gp_ages, rows)
+    old_gp = publish(supply.gp_60, rows)
+    hidden = bool(aged.secret) or bool(old_gp.secret)
+    if hidden or not aged.valeur:
         figures["offre.medecin_generaliste.part_60_plus"] = Figure(
-            None, None, aged.valeur, aged.secret or old_gp.secret
+            None, None, None if hidden else float(aged.valeur), hidden
         )
     else:
-        share = min(100.0, ratio(old_gp.valeur, aged.valeur, 100))
+        share = min(100.0, ratio(float(old_gp.valeur), float(aged.valeur), 100))
         figures["offre.medecin_generaliste.part_60_plus"] = Figure(
-            share, old_gp.valeur, aged.valeur
+            share, float(old_gp.valeur), float(aged.valeur)
         )
 
     for series in snapshot.indicators:
-        figures[f"indicateur.{series.code}"] = _indicator(snapshot, series, mask, policy)
+        figures[f"indicateur.{series.code}"] = _indicator(series, mask)
     for c, classe in enumerate(snapshot.classes):
         inside = mask[snapshot.etab_commune[snapshot.etab_commune >= 0]]
         count = float(np.sum(snapshot.etab_class[snapshot.etab_commune >= 0][inside] == c))
@@ -133,47 +99,31 @@ def level_figures(
     return figures
 
 
-def _indicator(snapshot: Snapshot, series, mask: np.ndarray, policy: SecrecyPolicy) -> Figure:
-    selected = mask[series.commune]
-    num, den = series.num[selected], series.den[selected]
-    seuil_policy = policy
-    if series.secret_seuil:
-        seuil_policy = SecrecyPolicy(series.secret_seuil, policy.noise, policy.hash_key)
-    if series.ponderation:
-        weights = np.where(np.isfinite(den), den, snapshot.population[series.commune[selected]])
-        value = weighted_mean(num, weights)
-        return Figure(value, None, float(np.nansum(weights)) if value is not None else None)
-    total_num = float(np.nansum(num))
-    has_den = bool(series.denominateur) and np.isfinite(den).any()
-    total_den = float(np.nansum(den)) if has_den else None
-    if series.secret == "effectif":  # noqa: S105 (a secrecy mode, not a password)
-        keys = float(series.record_key[selected][num > 0].astype(np.float64).sum())
-        out = publish_counts(np.array([total_num]), np.array([keys]), seuil_policy)
-        if out.secret[0]:
-            return Figure(None, None, total_den, True)
-        total_num = float(out.valeur[0])
-    elif (
-        series.secret == "denominateur"  # noqa: S105
-        and total_den is not None
-        and total_den < seuil_policy.seuil
-    ):
+def _indicator(series: IndicatorSeries, mask: np.ndarray) -> Figure:
+    """A registry indicator over the communes of ``mask``, by its aggregation rule."""
+    rows = mask[series.commune]
+    if series.agregation != SOMME:
+        rows &= series.has_den  # a ratio over the communes whose denominator is known
+    rows = np.flatnonzero(rows)
+    num, num_floor = series.num.total(rows)
+    secret = bool(is_secret(num_floor, series.num.seuil))
+    den = None
+    if series.agregation != SOMME:
+        den, den_floor = series.den.total(rows)
+        den = float(den)
+        secret |= bool(is_secret(den_floor, series.den.seuil))
+    if secret:
         return Figure(None, None, None, True)
-    if total_den is None:
-        return Figure(total_num * series.facteur, total_num, None)
-    return Figure(ratio(total_num, total_den, series.facteur), total_num, total_den)
+    value = aggregate(series.agregation, float(num), den, series.facteur)
+    if series.agregation == MOYENNE_PONDEREE:  # the numerator is value × population
+        return Figure(value, None, den if value is not None else None)
+    return Figure(value, float(num), den)
 
 
-def cached_level(snapshot, key, mask_fn, policy, year) -> dict[str, Figure]:
-    cache_key = (
-        "level",
-        key,
-        policy.seuil,
-        tuple(sorted(policy.noise.items())),
-        policy.hash_key,
-        year,
-    )
+def cached_level(snapshot, key, mask_fn) -> dict[str, Figure]:
+    cache_key = ("level", key)
     if cache_key not in snapshot.cache:
-        snapshot.cache[cache_key] = level_figures(snapshot, mask_fn(), policy, year)
+        snapshot.cache[cache_key] = level_figures(snapshot, mask_fn())
     return snapshot.cache[cache_key]
 
 
@@ -286,7 +236,6 @@ def _entry(code, libelle, unite, bloc, figure, comparisons, source, millesime, *
 def diagnose(
     snapshot: Snapshot,
     idx: np.ndarray,
-    policy: SecrecyPolicy,
     at: dt.date,
     cpts: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
@@ -297,20 +246,14 @@ def diagnose(
     """
     idx = np.unique(np.asarray(idx, dtype=np.int64))
     mask = snapshot.mask(idx)
-    year = at.year
-    territory = level_figures(snapshot, mask, policy, year)
+    year = snapshot.supply.age_year
+    territory = level_figures(snapshot, mask)
     dep = _dominant(snapshot.departement[idx], snapshot.population[idx])
     reg = _dominant(snapshot.region[idx], snapshot.population[idx])
     levels = {
-        "departement": cached_level(
-            snapshot, ("dep", dep), lambda: snapshot.departement == dep, policy, year
-        ),
-        "region": cached_level(
-            snapshot, ("reg", reg), lambda: snapshot.region == reg, policy, year
-        ),
-        "france": cached_level(
-            snapshot, ("fr",), lambda: np.ones(snapshot.size, dtype=bool), policy, year
-        ),
+        "departement": cached_level(snapshot, ("dep", dep), lambda: snapshot.departement == dep),
+        "region": cached_level(snapshot, ("reg", reg), lambda: snapshot.region == reg),
+        "france": cached_level(snapshot, ("fr",), lambda: np.ones(snapshot.size, dtype=bool)),
     }
 
     def comparisons(code: str) -> dict[str, float | None]:
@@ -438,6 +381,7 @@ def diagnose(
                 series.source,
                 series.millesime or str(series.annee or ""),
                 secret_comparaisons=secrets(key),
+                agregation=series.agregation,
             )
         )
 
@@ -470,9 +414,11 @@ def diagnose(
         "etablissements": nearest_establishments(snapshot, idx, mask),
         "structures": structures(snapshot, mask),
         "secret": {
-            "seuil": policy.seuil,
-            "borne_bruit": policy.bound,
-            "methode": "clé de cellule (perturbation déterministe) après agrégation",
+            "seuil": snapshot.seuils.get("professionnels"),
+            "seuils": dict(snapshot.seuils),
+            "methode": "cellules communales protégées une fois (effectifs de 1 à seuil − 1 "
+            "remplacés par une valeur de substitution fixe) ; territoire = somme des cellules, "
+            "masqué si son plus petit total possible est sous le seuil",
         },
         "date": at.isoformat(),
         "version_donnees": snapshot.version,

@@ -1,6 +1,10 @@
-"""Compact, read-only arrays of the national referential (communes, professionals,
-establishments, structures, indicator values), built once per data version and shared by every
-diagnosis: a diagnosis is then a few numpy gathers and bincounts, whatever its size."""
+"""Compact, read-only arrays of the national referential (communes, protected counts of
+professionals, establishments, structures, protected indicator values), built once per data
+version and shared by every diagnosis: a diagnosis is then a few numpy sums, whatever its size.
+
+Counts of professionals and patients are held only as protected commune cells
+(:mod:`.secrecy`, :mod:`.cells`): the snapshot — and any cache or file made from it — never
+holds a true small count."""
 
 from __future__ import annotations
 
@@ -8,6 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+from .cells import SupplyCells
+from .secrecy import ProtectedCells
 
 AGE_BANDS = (
     ("0014", "0–14 ans"),
@@ -24,7 +31,7 @@ BANDS_75_PLUS = (5, 6)
 
 @dataclass
 class IndicatorSeries:
-    """One indicator of the registry at its latest vintage: values per commune."""
+    """One indicator of the registry at its latest vintage: protected cells per commune."""
 
     code: str
     libelle: str
@@ -34,14 +41,15 @@ class IndicatorSeries:
     denominateur: str
     source: str
     millesime: str
-    secret: str  # aucun / effectif / denominateur
-    secret_seuil: int | None
-    ponderation: str
+    agregation: str  # one of aggregate.AGGREGATIONS
+    secret: str  # family of the counts (threshold): professionnels / patients
+    numerateur_public: str  # source that publishes the numerator ("" = protected)
+    denominateur_public: str
     annee: int | None
     commune: np.ndarray  # int32 indices into the communes
-    num: np.ndarray  # float64
-    den: np.ndarray  # float64, NaN when absent
-    record_key: np.ndarray  # uint64 record keys of the (indicator, commune) pairs
+    num: ProtectedCells
+    den: ProtectedCells
+    has_den: np.ndarray  # bool: denominator known
 
 
 @dataclass
@@ -62,16 +70,11 @@ class Snapshot:
     ages_annee: int | None
     departement_noms: dict[str, str]
     region_noms: dict[str, str]
-    # Professionals (p)
+    # Professionals: protected counts per commune and category
     categories: list[str]
     category_labels: dict[str, str]
-    prof_category: np.ndarray  # int16 index into categories
-    prof_key: np.ndarray  # uint64 record keys
-    prof_birth: np.ndarray  # float64 birth year, NaN unknown
-    # Activities (a): one row per (professional, commune, mode)
-    act_commune: np.ndarray  # int32, -1 when unknown
-    act_prof: np.ndarray  # int32
-    act_liberal: np.ndarray  # bool
+    supply: SupplyCells
+    professionals: int  # active professionals with a known main commune (public total scale)
     # Establishments (e)
     classes: list[str]
     class_labels: dict[str, str]
@@ -88,6 +91,8 @@ class Snapshot:
     pair_struct: np.ndarray
     pair_commune: np.ndarray
     indicators: list[IndicatorSeries]
+    seuils: dict[str, int] = field(default_factory=dict)  # thresholds the cells were made with
+    policy: str = ""  # fingerprint of the secrecy policy the cells were made with
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)
     # Legal population history: vintages (sorted) and values (n, len(pop_years)), NaN unknown.
     pop_years: list[int] = field(default_factory=list)
@@ -109,7 +114,3 @@ class Snapshot:
         mask = np.zeros(self.size, dtype=bool)
         mask[np.asarray(indices, dtype=np.int64)] = True
         return mask
-
-
-def empty_array(dtype) -> np.ndarray:
-    return np.zeros(0, dtype=dtype)

@@ -60,6 +60,12 @@ class AplCommune(models.Model):
     population = models.FloatField()
     praticiens = models.PositiveIntegerField(default=0)
     etp = models.FloatField(default=0.0)
+    secret = models.BooleanField(
+        "secret statistique",
+        default=False,
+        help_text="entre 1 et seuil − 1 praticiens : praticiens, ETP et offre sont ceux de la "
+        "valeur de substitution (jamais publiés tels quels)",
+    )
 
     class Meta:
         verbose_name = "APL d'une commune"

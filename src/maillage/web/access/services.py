@@ -24,8 +24,10 @@ from maillage.engine.accessibility import decay as decays
 from maillage.engine.accessibility import demand as demands
 from maillage.engine.accessibility import fca, traveltimes, whatif
 from maillage.engine.accessibility import zoning as zoning_engine
+from maillage.engine.indicators.secrecy import is_secret, protect
 from maillage.engine.rules.aids import Project, simulate_aids
 from maillage.web.imports import ImportReport, atomic_import, sync
+from maillage.web.secrecy import policy as secrecy_policy
 from maillage.web.supply.models import Activity, IndicatorDefinition, IndicatorValue, Structure
 from maillage.web.territories.models import AGE_BAND_FIELDS, Commune
 
@@ -131,9 +133,10 @@ class AplInputs:
     in_scope: np.ndarray  # bool mask of the perimeter
     population: np.ndarray
     demand: np.ndarray
-    supply: np.ndarray
-    practitioners: np.ndarray
-    fte: np.ndarray
+    supply: np.ndarray  # protected (docs/diagnostic.md)
+    practitioners: np.ndarray  # protected count: the stand-in where ``secret``
+    fte: np.ndarray  # protected
+    secret: np.ndarray  # bool: between 1 and seuil − 1 practitioners
     weights: Any  # scipy CSR
     params: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
@@ -192,8 +195,14 @@ def consumption_profile(profession: str, on: dt.date) -> tuple[np.ndarray, dict]
 
 def _supply(
     profession: str, codes: np.ndarray, annee: int, on: dt.date, warnings: list[str]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
-    """Supply, practitioner count and FTE per commune of ``codes``."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict]:
+    """Supply, protected practitioner count, FTE and secret mask per commune of ``codes``.
+
+    The supply enters the APL — a published figure — so it is protected here, once: a commune
+    with between 1 and seuil − 1 eligible liberal practitioners enters at the mean stand-in
+    number of practitioners and the mean activity of the large communes
+    (:func:`demand.protect_supply`); its practitioner count is its stand-in, marked secret.
+    """
     method = METHODS[profession]
     n = codes.size
     liberal = Q(mode_exercice=Activity.Mode.LIBERAL, professional__categorie=profession) & Q(
@@ -212,7 +221,7 @@ def _supply(
     )
     info: dict[str, Any] = {"activites": len(rows)}
     if not rows:
-        return np.zeros(n), np.zeros(n), np.zeros(n), info
+        return np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n, dtype=bool), info
     frame = pd.DataFrame(
         rows, columns=["pro", "commune", "parent", "merged", "birth", "acts", "fte"]
     )
@@ -223,17 +232,11 @@ def _supply(
     shares = frame.groupby("pro")["pro"].transform("size").to_numpy(dtype=np.float64)
     index = pd.Index(codes).get_indexer(frame["commune"])
     keep = index >= 0
-    acts_per_fte = float(parameters.value("apl.supply.acts_per_fte", on))
-    fte = frame["fte"].astype(float).to_numpy()
-    acts = frame["acts"].astype(float).to_numpy()
-    unknown_fte = np.isnan(fte)
-    fte_known = np.where(unknown_fte, 1.0, fte)
-    if method.supply_in_fte:
-        activity = fte_known
-    else:
-        activity = np.where(np.isnan(acts), fte_known * acts_per_fte, acts)
-        info["actes_par_etp"] = acts_per_fte
-    unknown_activity = unknown_fte if method.supply_in_fte else unknown_fte & np.isnan(acts)
+    activity, fte, unknown_activity = demands.practitioner_activity(
+        frame["acts"].astype(float), frame["fte"].astype(float), method.supply_in_fte, on
+    )
+    if not method.supply_in_fte:
+        info["actes_par_etp"] = float(parameters.value("apl.supply.acts_per_fte", on))
     unknown = int(unknown_activity[keep].sum())
     if unknown:
         warnings.append(
@@ -252,10 +255,20 @@ def _supply(
             warnings.append("aucun âge limite en vigueur à cette date : tous les âges comptés.")
     weight = keep & eligible
     idx = index[weight]
-    supply = np.bincount(idx, weights=(activity / shares)[weight], minlength=n)
-    count = np.bincount(idx, weights=(1.0 / shares)[weight], minlength=n)
-    fte_total = np.bincount(idx, weights=(fte_known / shares)[weight], minlength=n)
-    return supply, count, fte_total, info
+    supply = demands.supply_by_commune(idx, (activity / shares)[weight], n)
+    fte_total = demands.supply_by_commune(idx, (fte / shares)[weight], n)
+    # The protected cell: distinct eligible practitioners with a liberal practice in the commune.
+    pairs = np.unique(np.column_stack([idx, frame["pro"].to_numpy()[weight]]), axis=0)
+    distinct = np.bincount(pairs[:, 0], minlength=n).astype(np.float64)
+    pol = secrecy_policy(on)
+    cells = protect(
+        distinct,
+        lambda positions: [f"apl|{profession}|{annee}|{c}" for c in codes[positions[0]]],
+        pol.seuil,
+        pol.key,
+    )
+    supply, fte_total = demands.protect_supply(supply, fte_total, cells, method.supply_in_fte, on)
+    return supply, cells.value, fte_total, is_secret(cells.floor, cells.seuil), info
 
 
 def load_inputs(
@@ -314,7 +327,9 @@ def load_inputs(
         params["profil"] = profile[1]
     elif profile is not None:
         warnings.append("populations par âge incomplètes : population non standardisée.")
-    supply, practitioners, fte, supply_info = _supply(profession, codes, annee, on, warnings)
+    supply, practitioners, fte, secret, supply_info = _supply(
+        profession, codes, annee, on, warnings
+    )
     params["offre"] = supply_info
     if table is not None:
         origins, destinations, minutes, dropped = traveltimes.index_pairs(codes, table)
@@ -352,6 +367,7 @@ def load_inputs(
         supply=supply,
         practitioners=practitioners,
         fte=fte,
+        secret=secret,
         weights=weights,
         params=params,
         warnings=warnings,
@@ -402,7 +418,13 @@ def _upsert_indicator(
             "denominateur": "population municipale",
             "source": "maillage : calcul E2SFCA (méthode APL de la DREES) sur le référentiel",
             "millesime": str(annee),
-            "ponderation": "population",
+            "agregation": IndicatorDefinition.Aggregation.MOYENNE_PONDEREE,
+            "secret": IndicatorDefinition.Secret.PROFESSIONNELS,
+            # Computed from the protected supply (each commune count of practitioners
+            # protected once): the APL itself carries no hidden count.
+            "numerateur_public": "APL calculée par maillage sur l'offre protégée par le "
+            "secret statistique",
+            "denominateur_public": "INSEE, populations légales",
         },
     )
     existing = {
@@ -467,8 +489,9 @@ def store(
                 "population": float(p),
                 "praticiens": round(c),
                 "etp": float(f),
+                "secret": bool(x),
             }
-            for code, value, s, d, p, c, f in zip(
+            for code, value, s, d, p, c, f, x in zip(
                 codes.tolist(),
                 values.tolist(),
                 inputs.supply[mask].tolist(),
@@ -476,6 +499,7 @@ def store(
                 population.tolist(),
                 inputs.practitioners[mask].tolist(),
                 inputs.fte[mask].tolist(),
+                inputs.secret[mask].tolist(),
                 strict=True,
             )
         }
@@ -696,10 +720,14 @@ def commune_card(commune: Commune, profession: str, on: dt.date | None = None) -
             "annee": row.annee,
             "valeur": row.apl,
             "unite": method.unit,
-            "offre": row.offre,
+            # A commune with between 1 and seuil − 1 practitioners: its supply is a stand-in,
+            # never shown as if it were the commune's.
+            "secret": row.secret,
+            "seuil_secret": secrecy_policy().seuil,
+            "offre": None if row.secret else row.offre,
             "unite_offre": "ETP" if method.supply_in_fte else "actes/an",
-            "praticiens": row.praticiens,
-            "etp": row.etp,
+            "praticiens": None if row.secret else row.praticiens,
+            "etp": None if row.secret else row.etp,
             "demande": row.demande,
             "population": row.population,
         },
@@ -766,14 +794,29 @@ def run_parameters(profession: str, annee: int, scope: Scope) -> tuple[dt.date, 
 
 
 def msp_fte(structure: Structure, profession: str) -> float:
-    """FTE of the liberal practitioners of ``profession`` practising at an MSP's site."""
+    """FTE of the practitioners of ``profession`` practising at an MSP's site, protected like
+    a commune cell: between 1 and seuil − 1 practitioners count as the MSP's fixed stand-in
+    number at the nominal FTE (the scenario publishes the APL change it causes)."""
     sites = {structure.identifiant, structure.etablissement_id} - {None, ""}
-    rows = Activity.objects.filter(
-        finess_site__in=sites,
-        professional__categorie=profession,
-        professional__actif=True,
-    ).values_list("professional__etp", flat=True)
-    return float(sum(1.0 if v is None else v for v in rows))
+    fte = dict(
+        Activity.objects.filter(
+            finess_site__in=sites,
+            professional__categorie=profession,
+            professional__actif=True,
+        ).values_list("professional_id", "professional__etp")
+    )
+    values = np.array([np.nan if v is None else v for v in fte.values()], dtype=float)
+    _, counted, _ = demands.practitioner_activity(np.full(values.size, np.nan), values, True)
+    pol = secrecy_policy()
+    cells = protect(
+        np.array([float(len(fte))]),
+        lambda _positions: [f"msp|{profession}|{structure.kind}:{structure.identifiant}"],
+        pol.seuil,
+        pol.key,
+    )
+    total = np.array([counted.sum()])
+    _, protected = demands.protect_supply(total, total, cells, in_fte=True)
+    return float(protected[0])
 
 
 def scenario(

@@ -226,8 +226,8 @@ def to_xlsx(result: dict[str, Any]) -> bytes:
         ("Date", result["date"]),
         (
             "Secret statistique",
-            f"effectifs < {result['secret']['seuil']} masqués ; "
-            f"bruit de ± {result['secret']['borne_bruit']} au plus",
+            f"effectifs communaux < {result['secret']['seuil']} remplacés par une valeur de "
+            "substitution fixe ; totaux pouvant être sous le seuil masqués",
         ),
         ("Communes", ", ".join(t["communes"])),
     ):

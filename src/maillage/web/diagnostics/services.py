@@ -19,19 +19,16 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Max
 
-from maillage.engine.indicators import (
-    AGE_BANDS,
-    IndicatorSeries,
-    SecrecyPolicy,
-    Snapshot,
-    record_keys,
-    selection,
-)
+from maillage.engine.indicators import AGE_BANDS, IndicatorSeries, Snapshot, selection
 from maillage.engine.indicators import diagnose as engine_diagnose
+from maillage.engine.indicators.cells import indicator_cells, main_commune, supply_cells
+from maillage.engine.indicators.diagnosis import GP_AGE_LIMIT, GP_CATEGORY
+from maillage.engine.indicators.secrecy import publish
 from maillage.engine.rules import cpts_fonctionnement, cpts_size
 from maillage.engine.rules.common import ParameterTrail
 from maillage.engine.sources.finess import load_category_table
 from maillage.engine.sources.professions import load_profession_table
+from maillage.web.secrecy import policy
 from maillage.web.supply.models import (
     Activity,
     Establishment,
@@ -71,14 +68,6 @@ _VERSIONED = (
 
 class TerritoryError(ValueError):
     """A selection that names no known commune (message in French)."""
-
-
-def policy() -> SecrecyPolicy:
-    secret = (settings.SECRET_KEY or "maillage").encode()
-    return SecrecyPolicy(
-        seuil=int(getattr(settings, "MAILLAGE_SECRET_SEUIL", 5)),
-        hash_key=hashlib.sha256(b"cellkey:" + secret).hexdigest()[:16],
-    )
 
 
 # Tables whose row count is cheap enough to read on every request (small tables).
@@ -122,6 +111,8 @@ def snapshot() -> Snapshot:
     """
     quick = data_version(full=False)
     cached = _CACHE.get("snapshot")
+    if cached is not None and cached.policy != policy().fingerprint():
+        cached = None  # a new threshold in force, or a new key: the cells are rebuilt
     recheck = float(getattr(settings, "MAILLAGE_DIAGNOSTIC_RECHECK_SECONDS", 60))
     now = time.monotonic()
     if cached is not None and _CACHE.get("quick") == quick:
@@ -133,7 +124,7 @@ def snapshot() -> Snapshot:
     with _LOCK:
         version = data_version(full=True)
         cached = _CACHE.get("snapshot")
-        if cached is None or cached.version != version:
+        if cached is None or cached.version != version or cached.policy != policy().fingerprint():
             cached = build_snapshot(version)
             _CACHE["snapshot"] = cached
         _CACHE["quick"] = quick
@@ -182,20 +173,36 @@ def build_snapshot(version: str) -> Snapshot:
     professions = load_profession_table()
     labels = professions.labels
     prof_rows = list(
-        Professional.objects.filter(actif=True).values_list(
-            "id", "identifiant_national", "categorie", "annee_naissance"
-        )
+        Professional.objects.filter(actif=True).values_list("id", "categorie", "annee_naissance")
     )
-    prof_cols = list(zip(*prof_rows, strict=True)) if prof_rows else [(), (), (), ()]
-    categories = sorted(set(prof_cols[2]) | {c.code for c in professions.categories})
+    prof_cols = list(zip(*prof_rows, strict=True)) if prof_rows else [(), (), ()]
+    categories = sorted(set(prof_cols[1]) | {c.code for c in professions.categories})
     cat_index = {c: i for i, c in enumerate(categories)}
     prof_pos = {pk: i for i, pk in enumerate(prof_cols[0])}
+    # In file order: a professional's main commune is the one of their first practice.
     act_rows = list(
-        Activity.objects.filter(commune__isnull=False, professional__actif=True).values_list(
-            "professional_id", "commune_id", "mode_exercice"
-        )
+        Activity.objects.filter(commune__isnull=False, professional__actif=True)
+        .order_by("pk")
+        .values_list("professional_id", "commune_id", "mode_exercice")
     )
     act_cols = list(zip(*act_rows, strict=True)) if act_rows else [(), (), ()]
+    act_prof = np.array([prof_pos[p] for p in act_cols[0]], dtype=np.int64)
+    liberal = np.zeros(len(prof_rows), dtype=bool)
+    liberal[act_prof[np.array([m == "L" for m in act_cols[2]], dtype=bool)]] = True
+    prof_commune = main_commune(act_prof, commune_index(act_cols[1]), len(prof_rows))
+    age_year = dt.date.today().year
+    supply = supply_cells(
+        codes,
+        categories,
+        np.array([cat_index[c] for c in prof_cols[1]], dtype=np.int64),
+        prof_commune,
+        liberal,
+        _floats(prof_cols[2]),
+        pol,
+        age_year,
+        GP_CATEGORY,
+        GP_AGE_LIMIT,
+    )
 
     finess = load_category_table()
     etabs = list(Establishment.objects.values_list("classe", "lon", "lat", "nom", "commune_id"))
@@ -209,43 +216,9 @@ def build_snapshot(version: str) -> Snapshot:
     pairs += list(StructureCommune.objects.values_list("structure_id", "commune_id"))
     pairs = sorted({(struct_pos[s], index[c]) for s, c in pairs if c in index})
 
-    indicators = []
-    for definition in IndicatorDefinition.objects.all():
-        latest = definition.valeurs.aggregate(a=Max("annee"))["a"]
-        if latest is None:
-            continue  # defined in the registry but not loaded: nothing to show
-        values = list(
-            IndicatorValue.objects.filter(indicator=definition, annee=latest).values_list(
-                "commune_id", "numerateur", "denominateur"
-            )
-        )
-        cols = list(zip(*values, strict=True)) if values else [(), (), ()]
-        commune = commune_index(cols[0])
-        keep = commune >= 0
-        indicators.append(
-            IndicatorSeries(
-                code=definition.code,
-                libelle=definition.libelle,
-                unite=definition.unite,
-                facteur=definition.facteur,
-                numerateur=definition.numerateur,
-                denominateur=definition.denominateur,
-                source=definition.source,
-                millesime=definition.millesime,
-                secret=definition.secret,
-                secret_seuil=definition.secret_seuil,
-                ponderation=definition.ponderation,
-                annee=latest,
-                commune=commune[keep],
-                num=_floats(cols[1])[keep],
-                den=_floats(cols[2])[keep],
-                record_key=record_keys(
-                    np.array([f"{definition.code}:{c}" for c in cols[0]], dtype=object), pol
-                )[keep]
-                if values
-                else np.zeros(0, dtype=np.uint64),
-            )
-        )
+    indicators = [
+        series for d in IndicatorDefinition.objects.all() if (series := _series(d, index, pol))
+    ]
 
     pop_years, pop_history = _population_history(index, columns[0])
 
@@ -267,12 +240,8 @@ def build_snapshot(version: str) -> Snapshot:
         region_noms=dict(Region.objects.values_list("code", "nom")),
         categories=categories,
         category_labels=labels,
-        prof_category=np.array([cat_index[c] for c in prof_cols[2]], dtype=np.int16),
-        prof_key=record_keys(np.array(prof_cols[1], dtype=object), pol),
-        prof_birth=_floats(prof_cols[3]),
-        act_commune=commune_index(act_cols[1]),
-        act_prof=np.array([prof_pos[p] for p in act_cols[0]], dtype=np.int32),
-        act_liberal=np.array([m == "L" for m in act_cols[2]], dtype=bool),
+        supply=supply,
+        professionals=int((prof_commune >= 0).sum()),
         classes=classes,
         class_labels=finess.labels,
         etab_class=np.array([class_index[c] for c in etab_cols[0]], dtype=np.int16),
@@ -289,6 +258,50 @@ def build_snapshot(version: str) -> Snapshot:
         indicators=indicators,
         pop_years=pop_years,
         pop_history=pop_history,
+        seuils=dict(pol.seuils),
+        policy=pol.fingerprint(),
+    )
+
+
+def _series(definition: IndicatorDefinition, index: dict[str, int], pol) -> IndicatorSeries | None:
+    """Protected cells of the latest vintage of a registry indicator (None when not loaded)."""
+    latest = definition.valeurs.aggregate(a=Max("annee"))["a"]
+    if latest is None:
+        return None  # defined in the registry but not loaded: nothing to show
+    values = list(
+        IndicatorValue.objects.filter(indicator=definition, annee=latest).values_list(
+            "commune_id", "numerateur", "denominateur"
+        )
+    )
+    cols = list(zip(*values, strict=True)) if values else [(), (), ()]
+    commune = np.array([index.get(c, -1) for c in cols[0]], dtype=np.int32)
+    keep = commune >= 0
+    codes = np.array(cols[0], dtype=object)[keep]
+    num, den = _floats(cols[1])[keep], _floats(cols[2])[keep]
+
+    def cells(values, part, public_source):
+        return indicator_cells(
+            definition.code, latest, codes, values, part, public_source, pol, definition.secret
+        )
+
+    return IndicatorSeries(
+        code=definition.code,
+        libelle=definition.libelle,
+        unite=definition.unite,
+        facteur=definition.facteur,
+        numerateur=definition.numerateur,
+        denominateur=definition.denominateur,
+        source=definition.source,
+        millesime=definition.millesime,
+        agregation=definition.agregation,
+        secret=definition.secret,
+        numerateur_public=definition.numerateur_public,
+        denominateur_public=definition.denominateur_public,
+        annee=latest,
+        commune=commune[keep],
+        num=cells(num, "numerateur", definition.numerateur_public),
+        den=cells(den, "denominateur", definition.denominateur_public),
+        has_den=np.isfinite(den) & np.isfinite(num),
     )
 
 
@@ -426,8 +439,29 @@ def diagnose(codes: list[str], at: dt.date | None = None, label: str = "") -> di
     if idx.size == 0:
         raise TerritoryError("aucune commune connue dans la sélection")
     population = round(float(np.nansum(snap.population[idx])))
-    result = engine_diagnose(snap, idx, policy(), at, cpts_info(population, at))
+    result = engine_diagnose(snap, idx, at, cpts_info(population, at))
     result["territoire"]["nom"] = label or f"{idx.size} commune(s)"
+    return result
+
+
+def published_professionals(codes: list[str]) -> dict[str, dict]:
+    """Published (protected) professionals by category over the communes ``codes``, the same
+    cells as the diagnosis: each professional counted in the commune of their main practice.
+    Categories with nobody are left out; a secret count reads ``None`` with ``secret``."""
+    snap = snapshot()
+    rows = snap.indices(codes)
+    effectif = publish(snap.supply.effectif, rows)
+    liberaux = publish(snap.supply.liberaux, rows)
+    result = {}
+    for c, category in enumerate(snap.categories):
+        if not effectif.secret[c] and not effectif.valeur[c]:
+            continue
+        result[category] = {
+            "libelle": snap.category_labels.get(category, category),
+            "effectif": None if effectif.secret[c] else int(effectif.valeur[c]),
+            "liberaux": None if liberaux.secret[c] else int(liberaux.valeur[c]),
+            "secret": bool(effectif.secret[c] or liberaux.secret[c]),
+        }
     return result
 
 

@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "maillage.web.ratelimit.AnonymousApiBudgetMiddleware",
 ]
 
 ROOT_URLCONF = "maillage.web.urls"
@@ -162,6 +163,26 @@ MAILLAGE_YEARS = (1900, 2100)
 # Retention of contacts with health professionals (years after the contact), enforced by
 # `maillage outreach purger` (to schedule monthly).
 MAILLAGE_CONTACTS_RETENTION_YEARS = int(os.environ.get("MAILLAGE_CONTACTS_RETENTION_YEARS", "3"))
+
+# Statistical secrecy (docs/diagnostic.md): key of the fixed stand-in values that replace the
+# small commune counts. Any value works for development and tests; production requires its own
+# secret value (settings/production.py). Changing it redraws every stand-in, which reveals
+# nothing either (stand-ins never depend on the true counts).
+MAILLAGE_SECRET_STATISTIQUE_CLE = os.environ.get(
+    "MAILLAGE_SECRET_STATISTIQUE_CLE", "dev-only-secret-statistique-not-for-production"
+)
+
+# Budget of the anonymous JSON API (defence in depth, docs/diagnostic.md): at most N requests
+# per client address and per window of S seconds, then 429 with a French JSON message. Counted
+# in Django's cache (per process with the default local-memory cache: configure a shared cache
+# in CACHES when several processes serve the application).
+MAILLAGE_API_ANONYMOUS_BUDGET = (
+    int(os.environ.get("MAILLAGE_API_BUDGET_REQUETES", "120")),
+    int(os.environ.get("MAILLAGE_API_BUDGET_SECONDES", "60")),
+)
+# Request header naming the client address when a reverse proxy sets it (e.g.
+# "HTTP_X_REAL_IP"); empty: REMOTE_ADDR.
+MAILLAGE_API_CLIENT_HEADER = os.environ.get("MAILLAGE_API_CLIENT_HEADER", "")
 
 ATTRIBUTION = (
     "Sources : INSEE (COG, populations légales), IGN (ADMIN EXPRESS), ANS (Annuaire santé), "

@@ -22,3 +22,7 @@ AXES_ENABLED = True
 # Static files straight from the apps and packages, no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The anonymous API budget would stop the attack suite and the browser tests: a very large one
+# here; tests/web/test_ratelimit.py lowers it to prove the 429.
+MAILLAGE_API_ANONYMOUS_BUDGET = (10**9, 60)

@@ -75,8 +75,8 @@ class StructureAdmin(admin.ModelAdmin):
 
 @admin.register(IndicatorDefinition)
 class IndicatorDefinitionAdmin(admin.ModelAdmin):
-    list_display = ("code", "libelle", "unite", "facteur", "source", "secret")
-    list_filter = ("secret", "source")
+    list_display = ("code", "libelle", "unite", "agregation", "secret", "numerateur_public")
+    list_filter = ("agregation", "secret", "source")
     search_fields = ("code", "libelle")
 
 

@@ -11,8 +11,9 @@ router = Router(tags=["Offre de soins"])
 
 class CategoryCount(Schema):
     libelle: str
-    effectif: int
-    liberaux: int
+    effectif: int | None
+    liberaux: int | None
+    secret: bool
 
 
 class ClassCount(Schema):
@@ -35,8 +36,10 @@ class CommuneOffer(Schema):
     "/communes/{code}",
     response=CommuneOffer,
     summary="Offre de soins d'une commune",
-    description="Données publiques, sans données nominatives : professionnels distincts en "
-    "activité par catégorie (effectif et libéraux), établissements par classe, structures "
+    description="Données publiques, sans données nominatives : professionnels en activité par "
+    "catégorie, comptés dans la commune de leur exercice principal (effectif et libéraux), "
+    "protégés par le secret statistique (effectif de 1 à seuil − 1 : null et secret = true), "
+    "établissements par classe, structures "
     "d'exercice coordonné (MSP, centres de santé au siège dans la commune ; CPTS dont le "
     "périmètre la couvre). Paris, Lyon et Marseille cumulent leurs arrondissements.",
 )

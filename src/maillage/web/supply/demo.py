@@ -14,6 +14,7 @@ from datetime import date
 
 import numpy as np
 
+from maillage.engine.demo.supply import draw_professionals
 from maillage.engine.demo.territory import generate
 from maillage.web.imports import ImportReport, atomic_import, sync
 
@@ -30,29 +31,6 @@ from .models import (
 SEED = 2026
 YEAR = 2024
 DEMO_IMPORTS = ("démonstration — extraction RPPS précédente", "démonstration — extraction RPPS")
-#: (category, profession code, label, savoir-faire, per 100 000, share libéral, town bias)
-CATEGORIES = (
-    ("medecin_generaliste", "10", "Médecin", "SM54", 90, 0.72, 1.5),
-    ("medecin_specialiste", "10", "Médecin", "SM04", 75, 0.45, 6.0),
-    ("infirmier", "60", "Infirmier", "", 170, 0.55, 1.3),
-    ("masseur_kinesitherapeute", "70", "Masseur-Kinésithérapeute", "", 110, 0.85, 1.8),
-    ("pharmacien", "21", "Pharmacien", "", 95, 0.6, 1.6),
-    ("chirurgien_dentiste", "40", "Chirurgien-Dentiste", "", 55, 0.9, 2.2),
-    ("sage_femme", "50", "Sage-Femme", "", 35, 0.4, 3.0),
-    ("orthophoniste", "91", "Orthophoniste", "", 30, 0.85, 2.2),
-    ("orthoptiste", "92", "Orthoptiste", "", 8, 0.7, 4.0),
-    ("pedicure_podologue", "80", "Pédicure-Podologue", "", 20, 0.95, 2.0),
-    ("psychologue", "93", "Psychologue", "", 40, 0.5, 3.0),
-)
-LAST_NAMES = (
-    "AUBRAC", "BELLEGARDE", "CASTELNAU", "DURANCE", "ESTAGEL", "FONTANES", "GARONNE", "HERAULT",
-    "ISSOIRE", "JALLES", "LAURAGAIS", "MARVEJOLS", "NESTIER", "OLARGUES", "PALAVAS", "QUERCY",
-    "RANCE", "SORGUES", "TARASCON", "URVILLE", "VERDON", "ARGELES", "BOUCAU", "CERDAGNE",
-)  # fmt: skip
-FIRST_NAMES = (
-    "Alix", "Camille", "Dominique", "Sacha", "Morgan", "Claude", "Lou", "Eden", "Charlie",
-    "Andrea", "Noa", "Maxime", "Lior", "Sasha", "Ange", "Gaël",
-)  # fmt: skip
 INDICATORS = {  # code: (denominator share of population, base rate, spread)
     "ald": (0.85, 0.21, 0.04),
     "c2s": (0.95, 0.09, 0.03),
@@ -91,7 +69,9 @@ def load_demo() -> ImportReport:
             )[0]
             for i, name in enumerate(DEMO_IMPORTS)
         ]
-        professionals, activities = _professionals(rng, communes, population, rank, desert)
+        professionals, activities = draw_professionals(
+            rng, codes, population, rank > 0, desert, YEAR
+        )
         _write_professionals(professionals, activities, imports, report)
         establishments = _establishments(rng, communes, prefecture)
         sync(Establishment, establishments, report, label="établissements")
@@ -111,50 +91,33 @@ def load_demo() -> ImportReport:
     return report
 
 
-def _professionals(rng, communes, population, rank, desert):
-    """Professionals and their activity communes, drawn category by category."""
-    professionals: dict[str, dict] = {}
-    activities: dict[str, list[tuple]] = {}
-    total = population.sum()
-    number = 0
-    for category, profession, label, savoir_faire, density, liberal, bias in CATEGORIES:
-        weights = population * np.where(rank > 0, bias, 1.0)
-        if category == "medecin_generaliste":
-            weights = np.where(desert, 0.0, weights)
-        if category in ("medecin_specialiste", "sage_femme", "orthoptiste"):
-            weights = np.where(rank > 0, weights, weights * 0.05)
-        count = round(total * density / 100_000)
-        per_commune = rng.multinomial(count, weights / weights.sum())
-        for index, n in enumerate(per_commune):
-            for _ in range(n):
-                number += 1
-                identifier = f"899{number:09d}"
-                age = int(np.clip(rng.normal(48, 11), 27, 72))
-                if category == "medecin_generaliste" and rng.random() < 0.12:
-                    age = int(rng.integers(60, 71))  # an ageing GP population
-                mode = "L" if rng.random() < liberal else "S"
-                acts = float(max(300, round(rng.normal(4600 if mode == "L" else 2500, 1300))))
-                professionals[identifier] = {
-                    "type_identifiant": "8",
-                    "nom": f"{LAST_NAMES[int(rng.integers(len(LAST_NAMES)))]}-FICTIF",
-                    "prenom": FIRST_NAMES[int(rng.integers(len(FIRST_NAMES)))],
-                    "code_profession": profession,
-                    "libelle_profession": label,
-                    "categorie": category,
-                    "specialite": savoir_faire,
-                    "annee_naissance": YEAR - age,
-                    "actes_annuels": acts,
-                    "etp": round(float(np.clip(acts / 5000, 0.2, 1.4)), 2),
-                    "activite_annee": YEAR,
-                }
-                code = communes[index].code
-                sites = [(code, mode)]
-                if mode == "L" and rng.random() < 0.08:
-                    other = int(rng.integers(len(communes)))
-                    if communes[other].code != code:
-                        sites.append((communes[other].code, "L"))  # a secondary practice
-                activities[identifier] = sites
-    return professionals, activities
+def load_generated_supply(codes: list[str], seed: int = 83, year: int = YEAR) -> ImportReport:
+    """Fictitious professionals on real communes (tests and benchmarks on the Var): the demo
+    densities, towns = communes of 10 000 inhabitants or more, no deserts. Idempotent."""
+    from maillage.web.territories.models import Commune
+
+    known = dict(Commune.objects.filter(code__in=codes).values_list("code", "population"))
+    codes = sorted(c for c in codes if known.get(c))
+    population = np.array([known[c] for c in codes], dtype=float)
+    professionals, activities = draw_professionals(
+        np.random.default_rng(seed),
+        codes,
+        population,
+        population >= 10_000,
+        np.zeros(len(codes), dtype=bool),
+        year,
+        prefix="898",
+    )
+    report = ImportReport("Offre de soins générée — données fictives")
+    with atomic_import(report):
+        imports = [
+            SupplyImport.objects.get_or_create(
+                kind=SupplyImport.Kind.RPPS, fichier=f"générée {seed} — {name}"
+            )[0]
+            for name in ("précédente", "dernière")
+        ]
+        _write_professionals(professionals, activities, imports, report)
+    return report
 
 
 def _write_professionals(professionals, activities, imports, report) -> None:

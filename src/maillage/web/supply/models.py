@@ -211,12 +211,21 @@ class StructureCommune(models.Model):
 
 
 class IndicatorDefinition(models.Model):
-    """An indicator of the registry: how to aggregate it and when to hide it."""
+    """An indicator of the registry: how to aggregate it and how its counts are protected.
+
+    Counts are protected by default (statistical secrecy, docs/diagnostic.md); a numerator or a
+    denominator is exact only when ``numerateur_public`` / ``denominateur_public`` names the
+    source that already publishes it (INSEE populations, the DREES APL…).
+    """
+
+    class Aggregation(models.TextChoices):
+        SOMME = "somme", "somme (effectif)"
+        RATIO = "ratio", "Σ numérateurs / Σ dénominateurs"
+        MOYENNE_PONDEREE = "moyenne_ponderee", "moyenne pondérée par la population"
 
     class Secret(models.TextChoices):
-        AUCUN = "aucun", "pas de secret"
-        EFFECTIF = "effectif", "masqué si le numérateur est sous le seuil"
-        DENOMINATEUR = "denominateur", "masqué si le dénominateur est sous le seuil"
+        PROFESSIONNELS = "professionnels", "effectifs de professionnels (seuil professionnels)"
+        PATIENTS = "patients", "effectifs de patients (seuil patients)"
 
     code = models.CharField(max_length=60, primary_key=True)
     libelle = models.CharField(max_length=200)
@@ -228,12 +237,32 @@ class IndicatorDefinition(models.Model):
     denominateur = models.CharField("sens du dénominateur", max_length=200, blank=True)
     source = models.CharField(max_length=200)
     millesime = models.CharField(max_length=20, blank=True)
-    secret = models.CharField(max_length=20, choices=Secret.choices, default=Secret.AUCUN)
-    secret_seuil = models.PositiveIntegerField(null=True, blank=True)
-    ponderation = models.CharField(
+    agregation = models.CharField(
+        "agrégation",
         max_length=20,
+        choices=Aggregation.choices,
+        default=Aggregation.RATIO,
+        help_text="somme : Σ numérateurs × facteur ; ratio : Σ numérateurs / Σ dénominateurs × "
+        "facteur ; moyenne pondérée : numérateur = valeur × population, dénominateur = "
+        "population",
+    )
+    secret = models.CharField(
+        max_length=20,
+        choices=Secret.choices,
+        default=Secret.PATIENTS,
+        help_text="ce que comptent le numérateur et le dénominateur protégés (seuil daté)",
+    )
+    numerateur_public = models.CharField(
+        "numérateur déjà public",
+        max_length=200,
         blank=True,
-        help_text="pour un indicateur déjà en ratio (APL) : pondéré par la population",
+        help_text="source qui publie déjà le numérateur (vide : protégé par le secret)",
+    )
+    denominateur_public = models.CharField(
+        "dénominateur déjà public",
+        max_length=200,
+        blank=True,
+        help_text="source qui publie déjà le dénominateur (vide : protégé par le secret)",
     )
 
     class Meta:

@@ -80,14 +80,21 @@ def structures_of(codes: list[str]) -> dict[str, list[dict]]:
     return result
 
 
-def commune_offer(commune: Commune) -> dict:
-    """Public supply summary of a commune (counts only, no personal data).
+def commune_offer(commune: Commune, exact: bool = False) -> dict:
+    """Supply summary of a commune (counts only, no personal data).
 
+    Public (default): the protected counts of the diagnosis (statistical secrecy, each
+    professional in the commune of their main practice). ``exact``: distinct professionals
+    practising in the commune — only for users who may see the nominative list.
     Paris, Lyon and Marseille add up their arrondissements, where RPPS activities are kept.
     """
+    from maillage.web.diagnostics.services import published_professionals
+
     codes = commune_codes(commune)
     return {
-        "professionnels": professional_counts(codes),
+        "professionnels": professional_counts(codes)
+        if exact
+        else published_professionals([commune.code]),
         "etablissements": establishment_counts(codes),
         "structures": structures_of(codes),
     }

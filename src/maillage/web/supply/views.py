@@ -75,7 +75,7 @@ def commune(request, code: str):
         "supply/commune.html",
         {
             "commune": commune,
-            "offer": services.commune_offer(commune),
+            "offer": services.commune_offer(commune, exact=nominative),
             "nominative": nominative,
             "page": page,
             "establishments": Establishment.objects.filter(commune_id__in=codes).order_by(
