@@ -294,10 +294,10 @@ def test_event_document_upload_checked(agent_client):
 
 
 def test_member_linked_to_rpps_and_payment_deletion_audited(agent_client):
-    from maillage.web.supply.models import Professional
+    from maillage.web.supply.models import Activity, Professional
 
     contract = Contract.objects.get(kind="cpts")
-    Professional.objects.create(
+    alice = Professional.objects.create(
         identifiant_national="810000000001",
         type_identifiant="8",
         nom="Durand",
@@ -305,6 +305,7 @@ def test_member_linked_to_rpps_and_payment_deletion_audited(agent_client):
         code_profession="60",
         categorie="infirmier",
     )
+    Activity.objects.create(professional=alice, commune_id="00001", mode_exercice="L")
     agent_client.post(
         reverse("coordination:member_add", args=[contract.dossier.structure_id]),
         {"mb-rpps": "810000000001"},

@@ -7,6 +7,7 @@ from ninja import Router
 from maillage.engine.rules.contract import ContractError
 from maillage.web.accounts.permissions import RoleAuth, staff_auth
 from maillage.web.accounts.roles import Role
+from maillage.web.accounts.scope import can_see_departement
 
 from . import services
 from .models import Contract
@@ -18,7 +19,7 @@ viewer_auth = RoleAuth(Role.COORDINATEUR, Role.AGENT_CPAM, Role.ADMINISTRATEUR)
 @router.get("/departements/{code}/chiffres", auth=staff_auth)
 def departement_figures(request, code: str, annee: int):
     """Chiffres clés annuels de l'exercice coordonné d'un département."""
-    if not services.can_see_departement(request.auth, code):
+    if not can_see_departement(request.auth, code):
         raise PermissionDenied
     figures = services.coordinated_care_figures(code, annee)
     figures["montants_dus"] = float(figures["montants_dus"])

@@ -20,6 +20,7 @@ from maillage.web.accounts.audit import record_change
 from maillage.web.accounts.models import AuditEntry
 from maillage.web.accounts.permissions import role_required
 from maillage.web.accounts.roles import Role
+from maillage.web.accounts.scope import can_see_departement, visible_departements
 from maillage.web.supply.models import Structure
 from maillage.web.territories.models import Departement, Region
 
@@ -46,11 +47,7 @@ def _dossier_for(request, structure_pk: int) -> Dossier:
     if dossier is None:
         # Staff open a follow-up file on first visit; others never see a structure without one.
         dep = structure.commune.departement_id if structure.commune else None
-        if not (
-            services.is_staff(request.user)
-            and dep
-            and services.can_see_departement(request.user, dep)
-        ):
+        if not (services.is_staff(request.user) and dep and can_see_departement(request.user, dep)):
             raise PermissionDenied
         dossier = services.ensure_dossier(structure)
     if not services.can_view(request.user, dossier):
@@ -121,7 +118,7 @@ def index(request):
     structures_sans_dossier = Structure.objects.none()
     departements = Departement.objects.none()
     if services.is_staff(request.user):
-        scope = services.visible_departements(request.user)
+        scope = visible_departements(request.user)
         structures_sans_dossier = Structure.objects.filter(dossier__isnull=True).select_related(
             "commune"
         )
@@ -213,7 +210,7 @@ def document(request, pk: int):
 @role_required(*VIEWERS)
 def member_add(request, pk: int):
     dossier = _dossier_for(request, pk)
-    form = forms.MemberForm(request.POST, prefix="mb")
+    form = forms.MemberForm(request.POST, prefix="mb", dossier=dossier)
     if form.is_valid():
         member = form.save(commit=False)
         member.dossier = dossier
@@ -667,7 +664,7 @@ def _dashboard(request, title: str, departements: list[str], scope_label: str):
 @role_required(*STAFF)
 def dashboard_departement(request, code: str):
     departement = get_object_or_404(Departement, code=code)
-    if not services.can_see_departement(request.user, code):
+    if not can_see_departement(request.user, code):
         raise PermissionDenied
     return _dashboard(request, f"{departement.nom} ({code})", [code], "département")
 
@@ -676,7 +673,7 @@ def dashboard_departement(request, code: str):
 def dashboard_region(request, code: str):
     region = get_object_or_404(Region, code=code)
     codes = list(region.departements.values_list("code", flat=True))
-    scope = services.visible_departements(request.user)
+    scope = visible_departements(request.user)
     if scope is not None and not set(codes) <= scope:
         raise PermissionDenied  # a region view needs every département of the region
     return _dashboard(request, f"Région {region.nom}", codes, "région")

@@ -14,10 +14,11 @@ from django.db import transaction
 from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 
+from maillage.engine.rules.common import add_years
 from maillage.engine.vocabulary import GP, NURSE
 from maillage.web.accounts.audit import record_change, snapshot
 from maillage.web.accounts.models import AuditEntry
-from maillage.web.accounts.permissions import visible_departements
+from maillage.web.accounts.scope import scoped, visible_departements
 from maillage.web.supply.models import Activity, IndicatorValue, Professional, SupplyImport
 
 from . import contracts as contract_rules
@@ -58,31 +59,42 @@ def retention_years() -> int:
     return int(getattr(settings, "MAILLAGE_CONTACTS_RETENTION_YEARS", DEFAULT_RETENTION_YEARS))
 
 
-# --- Scope --------------------------------------------------------------------------------
+def retention_limit(today: dt.date | None = None) -> dt.date:
+    """First contact date still kept: older contacts are purged, and refused at entry."""
+    return add_years(today or dt.date.today(), -retention_years())
 
 
-def scoped(queryset: QuerySet, user, field: str = "departement_id") -> QuerySet:
-    """Rows of the départements ``user`` may see (all for administrators, none otherwise)."""
-    codes = visible_departements(user)
-    if codes is None:
-        return queryset
-    return queryset.filter(**{f"{field}__in": codes})
+# --- Scope (the rule lives in accounts.scope) ------------------------------------------
 
 
-def can_see(user, departement_code: str | None) -> bool:
-    codes = visible_departements(user)
-    return codes is None or (departement_code is not None and departement_code in codes)
-
-
-def departement_of(professional: Professional) -> str | None:
-    """The département of a professional's main place of practice (libéral first)."""
+def _practice_departements(professional: Professional) -> list[str]:
+    """Départements where a professional practises, main place first (libéral first, then
+    the number of places of practice)."""
     rows = (
         Activity.objects.filter(professional=professional, commune__isnull=False)
         .values("commune__departement_id", "mode_exercice")
         .annotate(n=Count("id"))
     )
-    best = sorted(rows, key=lambda r: (r["mode_exercice"] != "L", -r["n"]))
-    return best[0]["commune__departement_id"] if best else None
+    ranked = sorted(rows, key=lambda r: (r["mode_exercice"] != "L", -r["n"]))
+    return list(dict.fromkeys(r["commune__departement_id"] for r in ranked))
+
+
+def departement_of(professional: Professional) -> str | None:
+    """The département of a professional's main place of practice (libéral first)."""
+    codes = _practice_departements(professional)
+    return codes[0] if codes else None
+
+
+def departement_for(user, professional: Professional) -> str | None:
+    """The département a record about ``professional`` entered by ``user`` belongs to: the
+    main place of practice when ``user`` may see it, else the département of their scope where
+    the professional practises (the one the search showed them); ``None`` when the
+    professional practises nowhere in the scope, so that nothing is ever written outside it."""
+    codes = visible_departements(user)
+    return next(
+        (code for code in _practice_departements(professional) if codes is None or code in codes),
+        None,
+    )
 
 
 def professionals_in(departement_codes) -> QuerySet:
@@ -360,8 +372,7 @@ def create_contract(
 
 def purge_expired(today: dt.date | None = None, dry_run: bool = False) -> dict[str, int]:
     """Delete the contacts older than the retention period (and their follow-ups)."""
-    today = today or dt.date.today()
-    limit = contract_rules.add_years(today, -retention_years())
+    limit = retention_limit(today)
     expired = Contact.objects.filter(date__lt=limit)
     counts = {
         "contacts": expired.count(),

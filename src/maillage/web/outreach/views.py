@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +18,7 @@ from maillage.web.accounts.audit import log_access, record_change, snapshot
 from maillage.web.accounts.models import AuditEntry
 from maillage.web.accounts.permissions import role_required, staff_required, visible_departements
 from maillage.web.accounts.roles import Role
+from maillage.web.accounts.scope import require_departement
 from maillage.web.supply.models import Professional
 
 from . import forms, services
@@ -40,8 +40,7 @@ def _campaigns(user):
 
 
 def _check_scope(user, departement_code):
-    if not services.can_see(user, departement_code):
-        raise PermissionDenied("Ce département n'est pas dans votre périmètre.")
+    require_departement(user, departement_code)
 
 
 @staff_required
@@ -143,13 +142,12 @@ def contact_new(request):
     user = request.user
     campaigns = _campaigns(user).filter(fin__gte=dt.date.today() - dt.timedelta(days=365))
     initial = {"rpps": request.GET.get("rpps", ""), "campagne": request.GET.get("campagne")}
-    form = forms.ContactForm(request.POST or None, campaigns=campaigns, initial=initial)
+    form = forms.ContactForm(request.POST or None, campaigns=campaigns, initial=initial, user=user)
     query = request.GET.get("q", "")
     results = services.search_professionals(user, query) if query else []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        professional = data["rpps"]
-        code = services.departement_of(professional)
+        professional, code = data["rpps"], form.departement
         _check_scope(user, code)
         with transaction.atomic():
             contact = Contact.objects.create(
@@ -263,10 +261,14 @@ def webinars(request):
     user = request.user
     departements = forms.staff_departements(user)
     form = forms.WebinarForm(
-        request.POST or None, departements=departements, campaigns=_campaigns(user)
+        request.POST or None, departements=departements, campaigns=_campaigns(user), user=user
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        where = form.participant_departements
+        _check_scope(user, data["departement"].code)
+        for code in where.values():
+            _check_scope(user, code)
         with transaction.atomic():
             webinar = Webinar.objects.create(
                 titre=data["titre"],
@@ -280,7 +282,7 @@ def webinars(request):
                 [
                     Contact(
                         professional=p,
-                        departement_id=services.departement_of(p) or webinar.departement_id,
+                        departement_id=where[p.pk],
                         canal="webinaire",
                         date=webinar.date,
                         campagne=webinar.campagne,
@@ -304,10 +306,9 @@ def webinars(request):
 @staff_required
 def installations(request):
     user = request.user
-    form = forms.InstallationForm(request.POST or None)
+    form = forms.InstallationForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
-        professional = form.cleaned_data["rpps"]
-        code = services.departement_of(professional)
+        professional, code = form.cleaned_data["rpps"], form.departement
         _check_scope(user, code)
         installation, created = services.create_installation(
             professional, code, form.cleaned_data["date_installation"]
@@ -388,11 +389,10 @@ def installation_check(request, pk: int):
 @staff_required
 def contracts(request):
     user = request.user
-    form = forms.ContractForm(request.POST or None)
+    form = forms.ContractForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        professional = data["rpps"]
-        code = services.departement_of(professional)
+        professional, code = data["rpps"], form.departement
         _check_scope(user, code)
         try:
             contract = services.create_contract(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from maillage.web.accounts.audit import log_access
-from maillage.web.accounts.permissions import staff_required, visible_departements
+from maillage.web.accounts.permissions import staff_required
+from maillage.web.accounts.scope import require_departement, scoped
 from maillage.web.territories.models import Departement
 
 from . import exports, services
@@ -20,16 +20,12 @@ PERSONAL_KINDS = {"contacts", "installations", "contrats", "versements", "offre"
 
 
 def _departements(user):
-    codes = visible_departements(user)
-    departements = Departement.objects.order_by("code")
-    return departements if codes is None else departements.filter(code__in=codes)
+    return scoped(Departement.objects.order_by("code"), user, "code")
 
 
 def _check(user, code: str) -> Departement:
     departement = get_object_or_404(Departement, code=code)
-    codes = visible_departements(user)
-    if codes is not None and code not in codes:
-        raise PermissionDenied("Ce département n'est pas dans votre périmètre.")
+    require_departement(user, code)
     return departement
 
 

@@ -10,7 +10,8 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 
 from maillage.web.accounts.audit import log_access, record_change
-from maillage.web.accounts.permissions import staff_required, visible_departements
+from maillage.web.accounts.permissions import staff_required
+from maillage.web.accounts.scope import can_see_departement, visible_departements
 from maillage.web.imports import ImportReport
 from maillage.web.territories.models import Commune, Departement
 from maillage.web.territories.services import search_communes
@@ -21,11 +22,6 @@ from .importers import set_perimeter
 from .models import Establishment, Structure
 
 PAGE_SIZE = 200
-
-
-def _in_scope(user, departement: str | None) -> bool:
-    scope = visible_departements(user)
-    return scope is None or (departement is not None and departement in scope)
 
 
 @staff_required
@@ -55,7 +51,7 @@ def commune(request, code: str):
         Commune.objects.select_related("departement").defer("contour"), code=code
     )
     codes = services.commune_codes(commune)
-    nominative = _in_scope(request.user, commune.departement_id)
+    nominative = can_see_departement(request.user, commune.departement_id)
     page = None
     if nominative:
         # Paris counts tens of thousands of professionals: the list is paginated.
