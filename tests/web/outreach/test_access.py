@@ -161,9 +161,10 @@ def test_consultations_are_logged(client, data):
     client.get(reverse("outreach:professional", args=[rpps]))
     client.get(reverse("outreach:professional_export", args=[rpps, "json"]))
     client.get(reverse("reporting:detail", args=["00", Y, "contacts"]))
-    logs = list(AccessLog.objects.filter(user=agent).values_list("subject", "subject_id"))
-    assert ("contacts", rpps) in logs and ("chiffres-contacts", f"00-{Y}") in logs
-    assert AuditEntry.objects.filter(comment__contains="export").exists()
+    logs = list(AccessLog.objects.filter(user=agent).values_list("subject", "rpps"))
+    assert ("fiche-professionnel", rpps) in logs and ("export-rgpd", rpps) in logs
+    assert ("chiffres-contacts", rpps) in logs
+    assert AuditEntry.objects.filter(action="export", comment__contains="export").exists()
     other = login(client, "AGENT_AUTRE_DEPARTEMENT")
     client.get(reverse("outreach:professional", args=[rpps]))
     assert not AccessLog.objects.filter(user=other, subject_id=rpps).exists()

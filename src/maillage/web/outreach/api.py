@@ -1,6 +1,8 @@
 from ninja import Router
 
+from maillage.web.accounts.audit import log_access
 from maillage.web.accounts.permissions import staff_auth
+from maillage.web.accounts.personal_data import personal_data
 
 from . import services
 
@@ -12,5 +14,14 @@ router = Router(tags=["Accompagnement"])
     auth=staff_auth,
     summary="Recherche de professionnels (nom, RPPS ou commune) dans le périmètre de l'agent",
 )
+@personal_data
 def search_professionals(request, q: str = ""):
-    return {"results": services.search_professionals(request.auth, q)}
+    results = services.search_professionals(request.auth, q)
+    if results:
+        log_access(
+            request,
+            "recherche-professionnels",
+            purpose="recherche de professionnels (API)",
+            rpps=[r["rpps"] for r in results],
+        )
+    return {"results": results}

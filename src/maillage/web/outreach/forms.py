@@ -85,7 +85,7 @@ def professional_in_scope(value: str, user) -> tuple[Professional, str]:
 
 def check_retention(day: dt.date | None) -> dt.date | None:
     """Contacts older than the retention period are purged: refuse to record them at all."""
-    from .services import retention_limit, retention_years
+    from .privacy import retention_limit, retention_years
 
     limit = retention_limit()
     if day is not None and day < limit:

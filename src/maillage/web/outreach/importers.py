@@ -19,6 +19,7 @@ from maillage.web.imports import ImportReport, atomic_import
 from maillage.web.supply.models import Professional
 
 from .models import Campaign, Channel, Contact, Team
+from .privacy import retention_limit, retention_years
 from .services import departement_of
 
 REQUIRED = ("rpps", "date", "canal", "equipe")
@@ -51,6 +52,7 @@ def parse_contacts(path: Path) -> list[dict]:
     users = {u.username: u.pk for u in User.objects.only("username")}
     campaigns = set(Campaign.objects.values_list("pk", flat=True))
     rows = []
+    oldest = retention_limit()
     for line, raw in enumerate(reader, start=2):
         row = {k: (v or "").strip() for k, v in raw.items() if k}
 
@@ -67,6 +69,12 @@ def parse_contacts(path: Path) -> list[dict]:
             day = _parse_date(row["date"])
         except ValueError:
             fail("date", "date invalide", "AAAA-MM-JJ ou JJ/MM/AAAA")
+        if day < oldest:
+            fail(
+                "date",
+                f"contact antérieur à la durée de conservation ({retention_years()} ans)",
+                f"une date à partir du {oldest:%d/%m/%Y}",
+            )
         if row["canal"] not in Channel.values:
             fail("canal", "canal inconnu", " | ".join(Channel.values))
         if row["equipe"] not in Team.values:

@@ -14,10 +14,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 
-from maillage.engine.rules.common import add_years
 from maillage.engine.vocabulary import GP, NURSE
-from maillage.web.accounts.audit import record_change, snapshot
-from maillage.web.accounts.models import AuditEntry
 from maillage.web.accounts.scope import scoped, visible_departements
 from maillage.web.supply.models import Activity, IndicatorValue, Professional, SupplyImport
 
@@ -45,7 +42,6 @@ DEFAULT_MILESTONE_MONTHS = {
 # The pedagogical first-billing check of nurses takes place at the 6-month follow-up.
 NURSE_CATEGORY = NURSE
 GP_CATEGORY = GP
-DEFAULT_RETENTION_YEARS = 3
 
 
 def milestone_months() -> dict[str, int]:
@@ -53,15 +49,6 @@ def milestone_months() -> dict[str, int]:
     return {
         kind: int(configured.get(kind, months)) for kind, months in DEFAULT_MILESTONE_MONTHS.items()
     }
-
-
-def retention_years() -> int:
-    return int(getattr(settings, "MAILLAGE_CONTACTS_RETENTION_YEARS", DEFAULT_RETENTION_YEARS))
-
-
-def retention_limit(today: dt.date | None = None) -> dt.date:
-    """First contact date still kept: older contacts are purged, and refused at entry."""
-    return add_years(today or dt.date.today(), -retention_years())
 
 
 # --- Scope (the rule lives in accounts.scope) ------------------------------------------
@@ -344,7 +331,7 @@ def create_contract(
     user=None,
 ) -> Contract:
     terms = contract_rules.build_terms(kind, signature, options)
-    contract = Contract.objects.create(
+    contract = Contract(
         professional=professional,
         departement_id=departement_code,
         kind=kind,
@@ -356,34 +343,19 @@ def create_contract(
         engagements=terms.engagements,
         regles=json.loads(json.dumps(terms.regles, cls=DjangoJSONEncoder)),
     )
+    if user is not None:  # the author of the history record when not called from a page
+        contract._history_user = user
+    contract.save()
     ScheduledPayment.objects.bulk_create(
         [
             ScheduledPayment(contrat=contract, libelle=label, date_prevue=day, montant=amount)
             for label, day, amount in terms.echeances
         ]
     )
-    if user is not None:
-        record_change(user, contract, AuditEntry.Action.CREATION, None, snapshot(contract))
     return contract
 
 
-# --- Retention and GDPR -------------------------------------------------------------------
-
-
-def purge_expired(today: dt.date | None = None, dry_run: bool = False) -> dict[str, int]:
-    """Delete the contacts older than the retention period (and their follow-ups)."""
-    limit = retention_limit(today)
-    expired = Contact.objects.filter(date__lt=limit)
-    counts = {
-        "contacts": expired.count(),
-        "suites": FollowUp.objects.filter(contact__in=expired).count(),
-        "limite": limit.isoformat(),
-    }
-    if not dry_run and counts["contacts"]:
-        with transaction.atomic():
-            Milestone.objects.filter(contact__in=expired).update(contact=None)
-            expired.delete()
-    return counts
+# --- GDPR export (retention and erasure: outreach.privacy) -----------------------------
 
 
 def professional_records(professional: Professional) -> dict:
@@ -470,28 +442,3 @@ def records_csv(records: dict) -> str:
             else:
                 writer.writerow([section, "valeur", row, index])
     return out.getvalue()
-
-
-@transaction.atomic
-def erase_professional_records(professional: Professional, user) -> dict[str, int]:
-    """Erase the outreach records of a professional on request (contacts, follow-ups, targets,
-    installation pathway). Contracts and payments are kept: they are accounting records with
-    their own legal retention, which the right to erasure does not override."""
-    counts = {
-        "contacts": Contact.objects.filter(professional=professional).count(),
-        "cibles": CampaignTarget.objects.filter(professional=professional).count(),
-        "installations": Installation.objects.filter(professional=professional).count(),
-        "contrats_conserves": Contract.objects.filter(professional=professional).count(),
-    }
-    Contact.objects.filter(professional=professional).delete()
-    CampaignTarget.objects.filter(professional=professional).delete()
-    Installation.objects.filter(professional=professional).delete()
-    record_change(
-        user,
-        professional,
-        AuditEntry.Action.SUPPRESSION,
-        counts,
-        None,
-        comment="effacement des données d'accompagnement à la demande du professionnel (RGPD)",
-    )
-    return counts

@@ -9,14 +9,23 @@ from django.shortcuts import get_object_or_404, render
 
 from maillage.web.accounts.audit import log_access
 from maillage.web.accounts.permissions import staff_required
+from maillage.web.accounts.personal_data import personal_data
 from maillage.web.accounts.scope import require_departement, scoped
 from maillage.web.territories.models import Departement
 
 from . import exports, services
 
 FORMATS = ("json", "pdf", "xlsx")
-# Drill-down lists that show professionals' names (personal data): consultations are logged.
-PERSONAL_KINDS = {"contacts", "installations", "contrats", "versements", "offre"}
+# Drill-down lists that show professionals' names (personal data): consultations are logged,
+# naming each professional shown (the path to their RPPS number in the list's rows).
+PERSONAL_KINDS = {
+    "contacts": "professional__identifiant_national",
+    "installations": "professional__identifiant_national",
+    "contrats": "professional__identifiant_national",
+    "versements": "contrat__professional__identifiant_national",
+    "offre": "identifiant_national",
+}
+SHOWN_ROWS = 2000
 
 
 def _departements(user):
@@ -88,6 +97,7 @@ def export(request, code: str, year: int, fmt: str):
 
 
 @staff_required
+@personal_data
 def detail(request, code: str, year: int, kind: str):
     if kind not in services.DETAIL_KINDS:
         raise Http404("liste inconnue")
@@ -100,7 +110,11 @@ def detail(request, code: str, year: int, kind: str):
     rows = services.records(kind, code, year, filters)
     if kind in PERSONAL_KINDS:
         log_access(
-            request.user, f"chiffres-{kind}", f"{code}-{year}", f"détail d'un chiffre clé {filters}"
+            request,
+            f"chiffres-{kind}",
+            f"{code}-{year}",
+            f"détail d'un chiffre clé {filters}",
+            rpps=rows[:SHOWN_ROWS].values_list(PERSONAL_KINDS[kind], flat=True),
         )
     return render(
         request,
@@ -108,7 +122,7 @@ def detail(request, code: str, year: int, kind: str):
         {
             "departement": departement,
             "year": year,
-            "rows": rows[:2000],
+            "rows": rows[:SHOWN_ROWS],
             "count": rows.count(),
             "filters": filters,
             "kind": kind,

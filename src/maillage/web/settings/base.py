@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "simple_history",
     "ninja",
     "maillage.web.accounts",
     "maillage.web.territories",
@@ -44,6 +45,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who made a change, for the model history (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Pages and exports showing personal data are never cached (accounts.personal_data).
+    "maillage.web.accounts.personal_data.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",

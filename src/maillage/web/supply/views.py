@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from maillage.web.accounts.audit import log_access, record_change
 from maillage.web.accounts.permissions import staff_required
+from maillage.web.accounts.personal_data import personal_data
 from maillage.web.accounts.scope import can_see_departement, visible_departements
 from maillage.web.imports import ImportReport
 from maillage.web.territories.models import Commune, Departement
@@ -46,6 +47,7 @@ def index(request):
 
 
 @staff_required
+@personal_data
 def commune(request, code: str):
     commune = get_object_or_404(
         Commune.objects.select_related("departement").defer("contour"), code=code
@@ -59,11 +61,13 @@ def commune(request, code: str):
             services.professionals_in(codes).prefetch_related("activites"), PAGE_SIZE
         )
         page = paginator.get_page(request.GET.get("page"))
+        page.object_list = list(page.object_list)  # logged, then shown: one query
         log_access(
-            request.user,
-            "professionnels d'une commune",
+            request,
+            "professionnels-commune",
             code,
             f"liste de l'offre, page {page.number}",
+            rpps=[p.identifiant_national for p in page.object_list],
         )
     return render(
         request,
