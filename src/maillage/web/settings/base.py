@@ -98,10 +98,13 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Login throttling (django-axes): 5 failures lock the username + address for 30 minutes.
+# Login throttling (django-axes): 5 failures lock the account for 30 minutes whatever the
+# addresses they came from (a password spray spread over addresses must not escape), and the
+# username + address pair with it. An address alone is never locked: the agents of a caisse
+# share its outgoing address. `maillage manage axes_reset_username NOM` unlocks an account.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.5
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 
