@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from maillage.web.accounts.admin import journal_view
 from maillage.web.api import api
 from maillage.web.parameters import parameters_page
 from maillage.web.territories import views as territory_views
@@ -23,5 +24,6 @@ urlpatterns = [
     path("parametres/", parameters_page, name="parameters"),
     path("comptes/", include("maillage.web.accounts.urls")),
     path("api/", api.urls),
+    path("admin/journal/", journal_view, name="admin_journal"),
     path("admin/", admin.site.urls),
 ]

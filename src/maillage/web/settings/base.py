@@ -163,6 +163,8 @@ OPENDATA_SOURCES = {
 # Retention of contacts with health professionals (years after the contact), enforced by
 # `maillage outreach purger` (to schedule monthly).
 MAILLAGE_CONTACTS_RETENTION_YEARS = int(os.environ.get("MAILLAGE_CONTACTS_RETENTION_YEARS", "3"))
+# Retention of the access log (months), enforced by `maillage journal purger` (docs/securite.md).
+MAILLAGE_JOURNAL_ACCES_MOIS = int(os.environ.get("MAILLAGE_JOURNAL_ACCES_MOIS", "12"))
 
 ATTRIBUTION = (
     "Sources : INSEE (COG, populations légales), IGN (ADMIN EXPRESS), ANS (Annuaire santé), "
