@@ -147,6 +147,15 @@ def journal_view(request):
         error, journal_filter = str(exc), None
     columns = journal.ACCESS_COLUMNS if kind == "acces" else journal.CHANGE_COLUMNS
     if journal_filter is not None:
+        # The journal names professionals too: reading it is logged, and a search by RPPS is a
+        # read of that professional's data (the number goes where erasure will find it).
+        log_access(
+            request,
+            "journal",
+            kind,
+            "lecture du journal",
+            rpps=[journal_filter.rpps] if journal_filter.rpps else (),
+        )
         if kind == "acces":
             rows = journal.access_rows(journal_filter)
         else:
