@@ -24,6 +24,7 @@ from maillage.web.accounts.history import (
     event_changes,
     events_on,
     newest_first,
+    object_key,
     tracked_models,
 )
 from maillage.web.accounts.models import AccessLog, AuditEntry
@@ -201,9 +202,10 @@ def change_list(journal_filter: JournalFilter, models: Iterable[type] | None = N
             items += event_changes(events_on(model, ids).filter(wanted_events))
         return newest_first(items)
     for model in models or tracked_models():
-        historical = model.history.model.objects
-        touched = historical.filter(wanted).values("id")
-        items += changes(historical.filter(id__in=touched), wanted)
+        historical = model.history.model
+        key = object_key(historical)
+        touched = historical.objects.filter(wanted).values(key)
+        items += changes(historical.objects.filter(**{f"{key}__in": touched}), wanted)
     items += event_changes(
         AuditEntry.objects.filter(wanted_events).select_related("user", "content_type")
     )

@@ -68,11 +68,26 @@ def history_model(model: type[Model]) -> type[Model]:
     return model.history.model
 
 
-def tracked_models() -> list[type[Model]]:
-    """Every model whose changes django-simple-history records."""
-    from django.apps import apps
+def object_key(historical: type[Model]) -> str:
+    """Field of a historical model holding the primary key of the object (``id``, ``code``,
+    ``finess``…)."""
+    return historical.instance_type._meta.pk.attname
 
-    return [m for m in apps.get_models() if hasattr(m, "history") and hasattr(m, "_meta")]
+
+def tracked_models() -> list[type[Model]]:
+    """Every model whose changes django-simple-history records (its history manager is a
+    ``HistoryManager``; the historical tables of many-to-many fields are not models users
+    edit: their changes show on the version of the object they belong to)."""
+    from django.apps import apps
+    from simple_history.manager import HistoryManager
+
+    return [
+        m
+        for m in apps.get_models()
+        if isinstance(getattr(m, "history", None), HistoryManager)
+        and not m._meta.db_table.startswith("historical")
+        and hasattr(m.history, "model")
+    ]
 
 
 def _compare(previous, record) -> tuple[dict | None, dict | None]:
@@ -100,7 +115,7 @@ def _label(record, kind: str) -> str:
     try:
         return str(record.instance)[:200]
     except (ObjectDoesNotExist, AttributeError, TypeError, ValueError):
-        return f"{kind} n° {record.id}"
+        return f"{kind} n° {record.pk}"
 
 
 def changes(records: QuerySet, wanted: Q | None = None) -> list[Change]:
@@ -109,13 +124,14 @@ def changes(records: QuerySet, wanted: Q | None = None) -> list[Change]:
     filter) while the previous versions are still looked up among all rows."""
     historical = records.model
     kind = str(historical.instance_type._meta.verbose_name)
-    rows = list(records.select_related("history_user").order_by("id", "history_date", "pk"))
+    key = object_key(historical)
+    rows = list(records.select_related("history_user").order_by(key, "history_date", "pk"))
     keep = None
     if wanted is not None:
         keep = set(records.filter(wanted).values_list("pk", flat=True))
     result, previous, labels = [], None, {}
     for record in rows:
-        if previous is not None and previous.id != record.id:
+        if previous is not None and getattr(previous, key) != getattr(record, key):
             previous = None
         if keep is None or record.pk in keep:
             before, after = _compare(previous, record)
@@ -126,8 +142,8 @@ def changes(records: QuerySet, wanted: Q | None = None) -> list[Change]:
                         user=record.history_user,
                         action=HISTORY_ACTIONS[record.history_type],
                         kind=kind,
-                        object_id=str(record.id),
-                        label=labels.setdefault(record.id, _label(record, kind)),
+                        object_id=str(getattr(record, key)),
+                        label=labels.setdefault(getattr(record, key), _label(record, kind)),
                         before=before,
                         after=after,
                         comment=record.history_change_reason or "",
@@ -172,7 +188,8 @@ def forget(model: type[Model], ids: Iterable) -> int:
     ids = list(ids)
     if not ids:
         return 0
-    deleted = model.history.model.objects.filter(id__in=ids).delete()[0]
+    historical = model.history.model
+    deleted = historical.objects.filter(**{f"{object_key(historical)}__in": ids}).delete()[0]
     return deleted + events_on(model, ids).delete()[0]
 
 
