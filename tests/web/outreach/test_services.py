@@ -306,6 +306,10 @@ def test_csv_import_atomic_idempotent_with_line_errors(demo_territory, tmp_path)
     report = import_contacts(good, dry_run=True)
     assert report.total("créés") == 2 and not Contact.objects.exists()
     assert import_contacts(good).total("créés") == 2
+    history = Contact.history.model.objects.all()
+    assert history.count() == 2 and {h.history_change_reason for h in history} == {
+        "import du fichier contacts.csv"
+    }
     again = import_contacts(good)
     assert again.total("créés") == 0 and again.total("inchangés") == 2
     bad = tmp_path / "bad.csv"

@@ -13,6 +13,8 @@ import datetime as dt
 import hashlib
 from pathlib import Path
 
+from simple_history.utils import bulk_create_with_history
+
 from maillage.engine.sources.errors import SourceError
 from maillage.web.accounts.models import User
 from maillage.web.imports import ImportReport, atomic_import
@@ -137,6 +139,9 @@ def import_contacts(path: Path, dry_run: bool = False, progress=None) -> ImportR
                 continue
             known.add(row["cle_import"])
             new.append(Contact(**row))
-        Contact.objects.bulk_create(new)
+        # Imported contacts enter the model history like typed ones (the file is the reason).
+        bulk_create_with_history(
+            new, Contact, default_change_reason=f"import du fichier {Path(path).name}"[:100]
+        )
         report.add("contacts", created=len(new), unchanged=len(rows) - len(new))
     return report
