@@ -84,6 +84,22 @@ def departement_for(user, professional: Professional) -> str | None:
     )
 
 
+def reader_departement(user, professional: Professional) -> str | None:
+    """The département of ``user``'s scope through which they may open a professional's
+    outreach file: where the professional practises, else where outreach holds records on
+    them (a professional who left keeps their file); ``None`` when neither is in the scope."""
+    code = departement_for(user, professional)
+    for model in (Contact, Installation, Contract):
+        if code is not None:
+            break
+        code = (
+            scoped(model.objects.filter(professional=professional), user)
+            .values_list("departement_id", flat=True)
+            .first()
+        )
+    return code
+
+
 def professionals_in(departement_codes) -> QuerySet:
     return Professional.objects.filter(
         activites__commune__departement_id__in=list(departement_codes)
@@ -358,11 +374,23 @@ def create_contract(
 # --- GDPR export (retention and erasure: outreach.privacy) -----------------------------
 
 
-def professional_records(professional: Professional) -> dict:
-    """Everything outreach holds on a professional (the GDPR export)."""
+def professional_records(professional: Professional, user=None) -> dict:
+    """Everything outreach holds on a professional (the GDPR export); with ``user``, only
+    the records of the départements ``user`` may see (an agent exports their own)."""
 
     def rows(queryset, fields):
+        if user is not None:
+            queryset = mine(queryset)
         return [dict(zip(fields, values, strict=True)) for values in queryset.values_list(*fields)]
+
+    def mine(queryset):
+        field = {
+            FollowUp: "contact__departement_id",
+            CampaignTarget: "campagne__departement_id",
+            Milestone: "installation__departement_id",
+            Payment: "contrat__departement_id",
+        }.get(queryset.model, "departement_id")
+        return scoped(queryset, user, field)
 
     return json.loads(
         json.dumps(
@@ -391,11 +419,13 @@ def professional_records(professional: Professional) -> dict:
                     FollowUp.objects.filter(contact__professional=professional),
                     ["contact_id", "libelle", "echeance", "fait", "fait_le"],
                 ),
-                "campagnes_ciblees": list(
-                    CampaignTarget.objects.filter(professional=professional).values_list(
-                        "campagne__theme", flat=True
+                "campagnes_ciblees": [
+                    row["campagne__theme"]
+                    for row in rows(
+                        CampaignTarget.objects.filter(professional=professional),
+                        ["campagne__theme"],
                     )
-                ),
+                ],
                 "installations": rows(
                     Installation.objects.filter(professional=professional),
                     [

@@ -226,10 +226,14 @@ def search(request):
     return JsonResponse({"results": results})
 
 
-def _professional_for(request, rpps: str) -> tuple[Professional, str | None]:
-    professional = get_object_or_404(Professional, identifiant_national=rpps)
-    code = services.departement_of(professional)
-    _check_scope(request.user, code)
+def _professional_for(request, rpps: str) -> tuple[Professional, str]:
+    """The professional of ``rpps`` if they practise in the user's scope, and the département
+    of that scope they belong to; otherwise the same 404 as for a number that does not
+    exist (the file must not tell who exists outside the scope)."""
+    professional = Professional.objects.filter(identifiant_national=rpps).first()
+    code = services.reader_departement(request.user, professional) if professional else None
+    if code is None:
+        raise Http404(forms.UNKNOWN_RPPS)
     return professional, code
 
 
@@ -250,11 +254,17 @@ def professional(request, rpps: str):
         {
             "professional": professional,
             "departement": code,
-            "contacts": professional.contacts_accompagnement.select_related(
-                "campagne", "auteur", "webinaire"
-            ).prefetch_related("suites"),
-            "installations": professional.installations.prefetch_related("jalons"),
-            "contracts": professional.contrats_accompagnement.all(),
+            # Only the records of the reader's départements (all for administrators).
+            "contacts": services.scoped(
+                professional.contacts_accompagnement.select_related(
+                    "campagne", "auteur", "webinaire"
+                ).prefetch_related("suites"),
+                request.user,
+            ),
+            "installations": services.scoped(
+                professional.installations.prefetch_related("jalons"), request.user
+            ),
+            "contracts": services.scoped(professional.contrats_accompagnement.all(), request.user),
             "can_erase": Role.ADMINISTRATEUR in roles_of(request.user),
         },
     )
@@ -266,7 +276,7 @@ def professional_export(request, rpps: str, fmt: str):
     if fmt not in ("json", "csv"):
         raise Http404("format inconnu")
     professional, _ = _professional_for(request, rpps)
-    records = services.professional_records(professional)
+    records = services.professional_records(professional, request.user)
     log_access(request, "export-rgpd", rpps, f"export RGPD ({fmt})", rpps=[rpps])
     record_change(
         request.user,
