@@ -184,10 +184,13 @@ def event_add(request, pk: int):
 
 
 @role_required(*VIEWERS)
+@personal_data
 def document(request, pk: int):
+    """A document of a structure's file (letters, minutes: they may name people)."""
     doc = get_object_or_404(Document.objects.select_related("evenement__dossier"), pk=pk)
     if not services.can_view(request.user, doc.evenement.dossier):
         raise PermissionDenied
+    log_access(request, "document-structure", str(pk), "téléchargement d'un document")
     return FileResponse(
         doc.fichier.open("rb"), as_attachment=True, filename=doc.fichier.name.split("/")[-1]
     )
