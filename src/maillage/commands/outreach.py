@@ -38,7 +38,7 @@ def register(main: click.Group, import_group: click.Group) -> None:
         from maillage.cli import setup_django
 
         setup_django()
-        from maillage.web.outreach.services import purge_expired, retention_years
+        from maillage.web.outreach.privacy import purge_expired, retention_years
 
         counts = purge_expired(dry_run=dry_run)
         prefix = "[simulation] " if dry_run else ""
@@ -46,6 +46,7 @@ def register(main: click.Group, import_group: click.Group) -> None:
             f"{prefix}conservation : {retention_years()} ans ; contacts antérieurs au "
             f"{counts['limite']} : {counts['contacts']} contacts, {counts['suites']} suites "
             + ("à supprimer" if dry_run else "supprimés")
+            + ("" if dry_run else f", {counts['historique']} versions d'historique effacées")
         )
 
     @outreach.command("installations")

@@ -6,6 +6,7 @@ from maillage.web.request_params import register_path_converters
 # Before the apps' URL modules are imported: they use <pk:…>, <annee:…>, <commune:…>…
 register_path_converters()
 
+from maillage.web.accounts.admin import journal_view  # noqa: E402
 from maillage.web.api import api  # noqa: E402
 from maillage.web.parameters import parameters_page  # noqa: E402
 from maillage.web.territories import views as territory_views  # noqa: E402
@@ -28,6 +29,7 @@ urlpatterns = [
     path("parametres/", parameters_page, name="parameters"),
     path("comptes/", include("maillage.web.accounts.urls")),
     path("api/", api.urls),
+    path("admin/journal/", journal_view, name="admin_journal"),
     path("admin/", admin.site.urls),
 ]
 

@@ -5,7 +5,8 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from maillage.web.accounts.models import User
-from maillage.web.accounts.roles import Role, can_see_departement, role_group, roles_of
+from maillage.web.accounts.roles import Role, role_group, roles_of
+from maillage.web.accounts.scope import can_see_departement
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 
 from maillage.cli import main
 from maillage.engine.rules import compute_contract
-from maillage.web.accounts.models import AuditEntry, User
+from maillage.web.accounts.models import User
 from maillage.web.coordination import services
 from maillage.web.coordination.forms import MissionForm
+from maillage.web.coordination.history import contract_history
 from maillage.web.coordination.models import Contract, Dossier, Result, validate_document
 from maillage.web.supply.models import Structure, StructureCommune
 from maillage.web.territories.models import Commune
@@ -137,8 +138,15 @@ def test_coordinator_result_waits_for_validation(client, coord_demo):
     client.post(reverse("coordination:result_validate", args=[result.pk]))
     result.refresh_from_db()
     assert result.statut == "valide"
-    entries = AuditEntry.objects.filter(comment=f"contrat #{contract.pk}")
-    assert {e.action for e in entries} >= {"creation", "validation"}
+    # The history of the contract reaches the result through its links (no free-text tag):
+    # the coordinator's entry, then the agent's validation (a change and an explicit event).
+    mine = [
+        (c.action, c.username)
+        for c in contract_history(contract)
+        if c.kind == "résultat" and c.object_id == str(result.pk)
+    ]
+    assert ("création", "coordinateur") in mine
+    assert ("modification", "agent") in mine and ("validation", "agent") in mine
     csv_text = client.get(reverse("coordination:audit_csv", args=[contract.pk])).content.decode()
     assert "validation" in csv_text and "coordinateur" in csv_text
 
@@ -294,10 +302,10 @@ def test_event_document_upload_checked(agent_client):
 
 
 def test_member_linked_to_rpps_and_payment_deletion_audited(agent_client):
-    from maillage.web.supply.models import Professional
+    from maillage.web.supply.models import Activity, Professional
 
     contract = Contract.objects.get(kind="cpts")
-    Professional.objects.create(
+    alice = Professional.objects.create(
         identifiant_national="810000000001",
         type_identifiant="8",
         nom="Durand",
@@ -305,6 +313,7 @@ def test_member_linked_to_rpps_and_payment_deletion_audited(agent_client):
         code_profession="60",
         categorie="infirmier",
     )
+    Activity.objects.create(professional=alice, commune_id="00001", mode_exercice="L")
     agent_client.post(
         reverse("coordination:member_add", args=[contract.dossier.structure_id]),
         {"mb-rpps": "810000000001"},
@@ -313,8 +322,14 @@ def test_member_linked_to_rpps_and_payment_deletion_audited(agent_client):
     assert member.categorie == "infirmier" and member.nom == "Alice Durand"
     payment = contract.paiements.first()
     agent_client.post(reverse("coordination:payment_delete", args=[payment.pk]))
-    entry = AuditEntry.objects.get(comment=f"contrat #{contract.pk}", action="suppression")
-    assert entry.before["montant"] == str(payment.montant) and entry.after is None
+    deleted = [
+        c
+        for c in contract_history(contract)
+        if c.action == "suppression" and c.object_id == str(payment.pk)
+    ]
+    assert len(deleted) == 1 and deleted[0].after is None
+    assert deleted[0].before["montant"] == str(payment.montant)
+    assert deleted[0].username == "agent"
 
 
 def test_api_figures_and_schedule(agent_client):

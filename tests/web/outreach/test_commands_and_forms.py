@@ -88,4 +88,4 @@ def test_webinar_with_participants(client, demo_territory):
             "participants_non_identifies": 0,
         },
     )
-    assert "Identifiants inconnus : 123" in unknown.content.decode()
+    assert "Identifiants RPPS inconnus dans vos départements : 123" in unknown.content.decode()

@@ -14,7 +14,7 @@ from maillage.engine.rules.common import add_months
 from maillage.engine.sources.errors import SourceError
 from maillage.web.accounts.models import AuditEntry
 from maillage.web.accounts.roles import Role
-from maillage.web.outreach import services
+from maillage.web.outreach import privacy, services
 from maillage.web.outreach.contracts import ContractRuleError, build_terms
 from maillage.web.outreach.importers import import_contacts
 from maillage.web.outreach.models import (
@@ -260,9 +260,9 @@ def test_purge_respects_retention(demo_territory, settings):
         equipe="DAM",
         sujet="y",
     )
-    counts = services.purge_expired(today=dt.date(2026, 1, 1), dry_run=True)
+    counts = privacy.purge_expired(today=dt.date(2026, 1, 1), dry_run=True)
     assert counts["contacts"] == 1 and counts["suites"] == 1 and Contact.objects.count() == 2
-    services.purge_expired(today=dt.date(2026, 1, 1))
+    privacy.purge_expired(today=dt.date(2026, 1, 1))
     assert list(Contact.objects.values_list("sujet", flat=True)) == ["y"]
     assert not FollowUp.objects.exists()
 
@@ -285,11 +285,11 @@ def test_gdpr_export_and_erase(demo_territory):
     assert records["contacts"][0]["commentaire"] == "note" and len(records["jalons"]) == 3
     assert "contacts;commentaire;note;1" in services.records_csv(records)
     json.dumps(records)
-    counts = services.erase_professional_records(p, admin)
+    counts = privacy.erase_professional_records(p, admin)
     assert counts["contacts"] == 1 and counts["contrats_conserves"] == 1
     assert not Contact.objects.exists() and not Installation.objects.exists()
     assert Contract.objects.count() == 1
-    entry = AuditEntry.objects.get(action="suppression")
+    entry = AuditEntry.objects.get(action="effacement")
     assert "RGPD" in entry.comment and entry.user == admin
 
 
@@ -306,6 +306,10 @@ def test_csv_import_atomic_idempotent_with_line_errors(demo_territory, tmp_path)
     report = import_contacts(good, dry_run=True)
     assert report.total("créés") == 2 and not Contact.objects.exists()
     assert import_contacts(good).total("créés") == 2
+    history = Contact.history.model.objects.all()
+    assert history.count() == 2 and {h.history_change_reason for h in history} == {
+        "import du fichier contacts.csv"
+    }
     again = import_contacts(good)
     assert again.total("créés") == 0 and again.total("inchangés") == 2
     bad = tmp_path / "bad.csv"

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class User(AbstractUser):
@@ -14,6 +15,10 @@ class User(AbstractUser):
         help_text="Pour un agent CPAM : les départements dont il voit les données nominatives.",
     )
 
+    history = HistoricalRecords(
+        excluded_fields=["password", "last_login"], m2m_fields=["departements", "groups"]
+    )
+
     class Meta:
         verbose_name = "utilisateur"
         verbose_name_plural = "utilisateurs"
@@ -23,13 +28,19 @@ class User(AbstractUser):
 
 
 class AuditEntry(models.Model):
-    """One change of a tracked object: who, when, what before and after."""
+    """An intentional act worth its own record: a validation, a GDPR export or erasure, a
+    retention purge, a new CPTS perimeter. Ordinary changes of the models users edit are
+    recorded by django-simple-history (``history`` on each model); entries of the first three
+    kinds below predate it and stay readable in the journal."""
 
     class Action(models.TextChoices):
         CREATION = "creation", "création"
         MODIFICATION = "modification", "modification"
         SUPPRESSION = "suppression", "suppression"
         VALIDATION = "validation", "validation"
+        EXPORT = "export", "export des données d'une personne"
+        EFFACEMENT = "effacement", "effacement des données d'une personne"
+        PURGE = "purge", "purge de conservation"
 
     at = models.DateTimeField("date", auto_now_add=True, db_index=True)
     user = models.ForeignKey(
@@ -54,13 +65,25 @@ class AuditEntry(models.Model):
 
 
 class AccessLog(models.Model):
-    """A consultation of personal data (a professional's contact records, …)."""
+    """A consultation of personal data: one row per professional whose data a page, an export
+    or an API answer showed (``rpps``), or one row without ``rpps`` for data not tied to a
+    professional. Erasure replaces ``rpps`` by a pseudonym (docs/securite.md)."""
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    user = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
-    subject = models.CharField(max_length=40, help_text="type de donnée consultée")
-    subject_id = models.CharField(max_length=64)
-    purpose = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField("date", auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="utilisateur"
+    )
+    subject = models.CharField("donnée", max_length=40, help_text="type de donnée consultée")
+    subject_id = models.CharField("objet", max_length=64)
+    purpose = models.CharField("finalité", max_length=200, blank=True)
+    rpps = models.CharField(
+        "professionnel (RPPS)",
+        max_length=40,
+        blank=True,
+        db_index=True,
+        help_text="identifiant du professionnel dont les données ont été affichées",
+    )
+    route = models.CharField("page", max_length=100, blank=True)
 
     class Meta:
         ordering = ["-at"]

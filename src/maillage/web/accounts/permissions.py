@@ -2,7 +2,7 @@
 
 A view declares the roles it admits with :func:`role_required`; anonymous visitors are sent
 to the login page, authenticated users without the role get 403. CPAM agents are further
-limited to the départements of their account (:func:`visible_departements`).
+limited to the départements of their account (``accounts.scope``).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from ninja.security import SessionAuth
 
 from .roles import STAFF_ROLES, Role, roles_of
+from .scope import visible_departements  # noqa: F401 — historical import path of the scope
 
 
 def role_required(*roles: Role):
@@ -43,16 +44,6 @@ def admits(roles: set[Role], view) -> bool:
     that it never links to a refusal: one rule, read where the view declares it."""
     admitted = getattr(view, "admitted_roles", None)
     return admitted is None or bool(roles & admitted)
-
-
-def visible_departements(user) -> set[str] | None:
-    """Codes of the départements whose personal data ``user`` may see; ``None`` = all."""
-    roles = roles_of(user)
-    if Role.ADMINISTRATEUR in roles:
-        return None
-    if Role.AGENT_CPAM in roles:
-        return set(user.departements.values_list("code", flat=True))
-    return set()
 
 
 class RoleAuth(SessionAuth):

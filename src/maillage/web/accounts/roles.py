@@ -34,16 +34,6 @@ def has_role(user, *roles: Role) -> bool:
     return bool(roles_of(user) & set(roles))
 
 
-def can_see_departement(user, departement_code: str) -> bool:
-    """CPAM staff see the départements of their scope; administrators see everything."""
-    roles = roles_of(user)
-    if Role.ADMINISTRATEUR in roles:
-        return True
-    if Role.AGENT_CPAM in roles:
-        return user.departements.filter(code=departement_code).exists()
-    return False
-
-
 def role_group(role: Role):
     """The group of ``role`` (created by migration 0002; recreated if a flush removed it)."""
     from django.contrib.auth.models import Group

@@ -8,6 +8,7 @@ from maillage.engine.rules.contract import ContractError
 from maillage.web import request_params as bounds
 from maillage.web.accounts.permissions import RoleAuth, staff_auth
 from maillage.web.accounts.roles import Role
+from maillage.web.accounts.scope import can_see_departement
 
 from . import services
 from .models import Contract
@@ -21,7 +22,7 @@ def departement_figures(
     request, code: bounds.DEPARTEMENT.annotation, annee: bounds.YEAR.annotation
 ):
     """Chiffres clés annuels de l'exercice coordonné d'un département."""
-    if not services.can_see_departement(request.auth, code):
+    if not can_see_departement(request.auth, code):
         raise PermissionDenied
     figures = services.coordinated_care_figures(code, annee)
     figures["montants_dus"] = float(figures["montants_dus"])

@@ -81,7 +81,15 @@ class DossierForm(forms.ModelForm):
 
 class MemberForm(forms.ModelForm):
     """A member, optionally linked to the RPPS referential by its national identifier (the
-    profession category then comes from the referential)."""
+    profession category then comes from the referential).
+
+    Only professionals practising in the structure's territory (the départements of its seat
+    and of its perimeter) can be linked, and any other number is answered exactly like an
+    unknown one: the form fills in the name, so it must not become a directory lookup of the
+    whole country for whoever may add members.
+    """
+
+    UNKNOWN_RPPS = "Identifiant absent du référentiel des professionnels de ce territoire."
 
     rpps = forms.CharField(
         label="Identifiant national RPPS / ADELI (facultatif)", required=False, max_length=12
@@ -92,9 +100,17 @@ class MemberForm(forms.ModelForm):
         fields = ["nom", "categorie", "associe", "date_entree", "date_sortie"]
         widgets = {"date_entree": DATE, "date_sortie": DATE}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, dossier: Dossier | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["categorie"].required = False
+        self.dossier = dossier
+
+    def _territory(self) -> set[str]:
+        structure = self.dossier.structure
+        codes = set(structure.communes.values_list("departement_id", flat=True))
+        if structure.commune_id:
+            codes.add(structure.commune.departement_id)
+        return codes
 
     def clean(self):
         from maillage.web.supply.models import Professional
@@ -102,9 +118,16 @@ class MemberForm(forms.ModelForm):
         data = super().clean()
         rpps = (data.get("rpps") or "").strip()
         if rpps:
-            professional = Professional.objects.filter(identifiant_national=rpps).first()
+            territory = self._territory() if self.dossier is not None else set()
+            professional = (
+                Professional.objects.filter(
+                    identifiant_national=rpps, activites__commune__departement_id__in=territory
+                )
+                .distinct()
+                .first()
+            )
             if professional is None:
-                self.add_error("rpps", "Identifiant absent du référentiel des professionnels.")
+                self.add_error("rpps", self.UNKNOWN_RPPS)
                 return data
             self.instance.professional = professional
             data["categorie"] = professional.categorie

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from maillage.engine.rules.cpts import MISSION_LABELS
 
@@ -84,6 +85,8 @@ class Dossier(models.Model):
     )
     notes = models.TextField(blank=True)
 
+    history = HistoricalRecords(m2m_fields=["coordinateurs"])
+
     class Meta:
         verbose_name = "dossier de structure"
         verbose_name_plural = "dossiers de structures"
@@ -132,6 +135,8 @@ class Event(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["date", "id"]
         verbose_name = "événement"
@@ -153,7 +158,10 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    history = HistoricalRecords()
+
     class Meta:
+        verbose_name = "document"
         ordering = ["ajoute_le"]
 
     def __str__(self) -> str:
@@ -172,6 +180,8 @@ class Member(models.Model):
     associe = models.BooleanField("associé (MSP, SISA)", default=False)
     date_entree = models.DateField("date d'entrée", null=True, blank=True)
     date_sortie = models.DateField("date de sortie", null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["categorie", "nom"]
@@ -210,6 +220,8 @@ class Contract(models.Model):
         "motif du fonctionnement retenu", max_length=300, blank=True
     )
     commentaire = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-date_signature"]
@@ -250,7 +262,10 @@ class Mission(models.Model):
         "délai de déploiement (mois, mission optionnelle)", null=True, blank=True
     )
 
+    history = HistoricalRecords()
+
     class Meta:
+        verbose_name = "mission"
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["contrat", "code"], name="mission_unique_code")
@@ -281,7 +296,10 @@ class Indicator(models.Model):
     paliers = models.JSONField(default=list, blank=True, help_text='[{"valeur": 400, "taux": 0.5}]')
     mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.LINEAIRE)
 
+    history = HistoricalRecords()
+
     class Meta:
+        verbose_name = "indicateur"
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["mission", "code"], name="indicateur_unique_code")
@@ -312,7 +330,10 @@ class Result(models.Model):
     )
     valide_le = models.DateTimeField(null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
+        verbose_name = "résultat"
         ordering = ["annee_contrat"]
         constraints = [
             models.UniqueConstraint(
@@ -334,7 +355,10 @@ class Dialogue(models.Model):
     date = models.DateField()
     compte_rendu = models.TextField("compte rendu", blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
+        verbose_name = "dialogue de gestion"
         ordering = ["annee_contrat"]
         constraints = [
             models.UniqueConstraint(
@@ -355,7 +379,10 @@ class MspExercise(models.Model):
     )
     date_versement_avance = models.DateField(null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
+        verbose_name = "exercice MSP"
         ordering = ["annee"]
         constraints = [
             models.UniqueConstraint(fields=["contrat", "annee"], name="exercice_unique_annee")
@@ -384,7 +411,10 @@ class MspCriterion(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(1)],
     )
 
+    history = HistoricalRecords()
+
     class Meta:
+        verbose_name = "critère MSP"
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -404,6 +434,8 @@ class Payment(models.Model):
     saisi_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["date", "id"]

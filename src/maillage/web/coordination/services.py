@@ -19,8 +19,8 @@ from maillage.engine.rules import compute_contract, cpts_size
 from maillage.engine.rules.common import ParameterTrail, add_months, add_years, dec, round_cents
 from maillage.engine.rules.contract import ContractError, parse_indicator
 from maillage.engine.rules.cpts import MISSION_LABELS
-from maillage.web.accounts.permissions import visible_departements
 from maillage.web.accounts.roles import STAFF_ROLES, Role, roles_of
+from maillage.web.accounts.scope import visible_departements
 from maillage.web.supply.models import Structure, StructureCommune
 from maillage.web.territories.models import Commune
 
@@ -55,13 +55,6 @@ def can_view(user, dossier: Dossier) -> bool:
 
 def can_edit_as_staff(user, dossier: Dossier) -> bool:
     return is_staff(user) and can_view(user, dossier)
-
-
-def can_see_departement(user, code: str) -> bool:
-    if not is_staff(user):
-        return False
-    scope = visible_departements(user)
-    return scope is None or code in scope
 
 
 def ensure_dossier(structure: Structure) -> Dossier:

@@ -1,4 +1,8 @@
-"""Pages of the coordinated-care steering (deny by default; scope checked on every object)."""
+"""Pages of the coordinated-care steering (deny by default; scope checked on every object).
+
+Changes are recorded by the model history (django-simple-history, user from the request);
+validations are explicit audit events; the contract and structure pages read both through
+``coordination.history``."""
 
 from __future__ import annotations
 
@@ -17,14 +21,17 @@ from django.views.decorators.http import require_POST
 
 from maillage.engine.rules.contract import ContractError
 from maillage.web import request_params as bounds
-from maillage.web.accounts.audit import record_change
+from maillage.web.accounts.audit import log_access, record_change
 from maillage.web.accounts.models import AuditEntry
 from maillage.web.accounts.permissions import role_required
+from maillage.web.accounts.personal_data import personal_data
 from maillage.web.accounts.roles import Role
+from maillage.web.accounts.scope import can_see_departement, visible_departements
 from maillage.web.supply.models import Structure
 from maillage.web.territories.models import Departement, Region
 
 from . import forms, services
+from .history import contract_history, dossier_history
 from .models import (
     Contract,
     Dialogue,
@@ -47,11 +54,7 @@ def _dossier_for(request, structure_pk: int) -> Dossier:
     if dossier is None:
         # Staff open a follow-up file on first visit; others never see a structure without one.
         dep = structure.commune.departement_id if structure.commune else None
-        if not (
-            services.is_staff(request.user)
-            and dep
-            and services.can_see_departement(request.user, dep)
-        ):
+        if not (services.is_staff(request.user) and dep and can_see_departement(request.user, dep)):
             raise PermissionDenied
         dossier = services.ensure_dossier(structure)
     if not services.can_view(request.user, dossier):
@@ -68,41 +71,13 @@ def _contract_for(request, pk: int, staff: bool = False) -> Contract:
     return contract
 
 
-def snapshot(instance) -> dict:
-    """Concrete field values only: ``accounts.audit.snapshot`` cannot serialise the users of a
-    many-to-many field (``Dossier.coordinateurs``)."""
-    import json
-
-    from django.core.serializers.json import DjangoJSONEncoder
-    from django.forms.models import model_to_dict
-
-    fields = [f.name for f in instance._meta.concrete_fields]
-    return json.loads(json.dumps(model_to_dict(instance, fields=fields), cls=DjangoJSONEncoder))
-
-
-def audit_tag(contract: Contract) -> str:
-    return f"contrat #{contract.pk}"
-
-
 def _audited_save(request, form, contract: Contract | None, **extra):
-    """Save a form's instance and record the change (before / after) in the history."""
-    instance = form.instance
-    creating = instance.pk is None
-    before = None if creating else snapshot(type(instance).objects.get(pk=instance.pk))
+    """Save a form's instance; the model history records the change and its author."""
     obj = form.save(commit=False)
     for key, value in extra.items():
         setattr(obj, key, value)
     obj.save()
     form.save_m2m()
-    tag = audit_tag(contract if contract is not None else obj)
-    record_change(
-        request.user,
-        obj,
-        AuditEntry.Action.CREATION if creating else AuditEntry.Action.MODIFICATION,
-        before,
-        snapshot(obj),
-        comment=tag,
-    )
     return obj
 
 
@@ -122,7 +97,7 @@ def index(request):
     structures_sans_dossier = Structure.objects.none()
     departements = Departement.objects.none()
     if services.is_staff(request.user):
-        scope = services.visible_departements(request.user)
+        scope = visible_departements(request.user)
         structures_sans_dossier = Structure.objects.filter(dossier__isnull=True).select_related(
             "commune"
         )
@@ -146,6 +121,7 @@ def index(request):
 
 
 @role_required(*VIEWERS)
+@personal_data
 def structure(request, pk: int):
     dossier = _dossier_for(request, pk)
     staff = services.is_staff(request.user)
@@ -153,12 +129,21 @@ def structure(request, pk: int):
     from .models import Stage
 
     stage = Stage(services.current_stage(dossier)).label
+    members = list(dossier.membres.select_related("professional"))
+    log_access(
+        request,
+        "membres-structure",
+        str(dossier.pk),
+        "membres d'une structure d'exercice coordonné",
+        rpps=[m.professional.identifiant_national for m in members if m.professional],
+    )
     context = {
         "dossier": dossier,
         "structure": s,
         "stage": stage,
         "evenements": dossier.evenements.prefetch_related("documents"),
-        "membres": [(m, services.profession_label(m.categorie)) for m in dossier.membres.all()],
+        "membres": [(m, services.profession_label(m.categorie)) for m in members],
+        "historique": dossier_history(dossier)[:100],
         "perimetre": s.perimetre.select_related("commune").order_by("commune__nom"),
         "contrats": dossier.contrats.all(),
         "population": services.perimeter_population(s),
@@ -185,7 +170,6 @@ def event_add(request, pk: int):
             event = form.save(commit=False)
             event.dossier, event.created_by = dossier, request.user
             event.save()
-            record_change(request.user, event, AuditEntry.Action.CREATION, None, snapshot(event))
             upload = form.cleaned_data.get("document")
             if upload:
                 Document.objects.create(
@@ -201,10 +185,13 @@ def event_add(request, pk: int):
 
 
 @role_required(*VIEWERS)
+@personal_data
 def document(request, pk: int):
+    """A document of a structure's file (letters, minutes: they may name people)."""
     doc = get_object_or_404(Document.objects.select_related("evenement__dossier"), pk=pk)
     if not services.can_view(request.user, doc.evenement.dossier):
         raise PermissionDenied
+    log_access(request, "document-structure", str(pk), "téléchargement d'un document")
     return FileResponse(
         doc.fichier.open("rb"), as_attachment=True, filename=doc.fichier.name.split("/")[-1]
     )
@@ -214,12 +201,11 @@ def document(request, pk: int):
 @role_required(*VIEWERS)
 def member_add(request, pk: int):
     dossier = _dossier_for(request, pk)
-    form = forms.MemberForm(request.POST, prefix="mb")
+    form = forms.MemberForm(request.POST, prefix="mb", dossier=dossier)
     if form.is_valid():
         member = form.save(commit=False)
         member.dossier = dossier
         member.save()
-        record_change(request.user, member, AuditEntry.Action.CREATION, None, snapshot(member))
         messages.success(request, "Membre ajouté.")
     else:
         _form_errors(request, form)
@@ -230,17 +216,10 @@ def member_add(request, pk: int):
 @role_required(*STAFF)
 def dossier_edit(request, pk: int):
     dossier = _dossier_for(request, pk)
-
-    def state():
-        data = snapshot(dossier)
-        data["coordinateurs"] = sorted(dossier.coordinateurs.values_list("username", flat=True))
-        return data
-
-    before = state()
     form = forms.DossierForm(request.POST, instance=dossier, prefix="do")
     if form.is_valid():
-        form.save()
-        record_change(request.user, dossier, AuditEntry.Action.MODIFICATION, before, state())
+        with transaction.atomic():
+            form.save()
         messages.success(request, "Dossier mis à jour.")
     else:
         _form_errors(request, form)
@@ -288,7 +267,6 @@ def contract(request, pk: int):
         stmt = services.statement(contract, year)
     except (ContractError, ValueError) as exc:
         stmt, error = None, str(exc)
-    history = AuditEntry.objects.filter(comment=audit_tag(contract)).select_related("user")
     size = services.contract_size(contract) if contract.kind == Contract.Kind.CPTS else None
     context = {
         "contrat": contract,
@@ -304,7 +282,7 @@ def contract(request, pk: int):
         "resultats_a_valider": Result.objects.filter(
             indicateur__mission__contrat=contract, statut=Result.Status.SAISI
         ).select_related("indicateur"),
-        "historique": history[:100],
+        "historique": contract_history(contract)[:100],
         "is_staff": staff,
         "mission_form": forms.MissionForm(contract=contract, prefix="mi"),
         "mission_edit_forms": [
@@ -401,7 +379,6 @@ def result_add(request, pk: int):
     if existing and existing.statut == Result.Status.VALIDE and not staff:
         messages.error(request, "Ce résultat est déjà validé par la caisse.")
         return redirect("coordination:contrat", pk=pk)
-    before = snapshot(existing) if existing else None
     result = existing or Result(indicateur=data["indicateur"], annee_contrat=data["annee_contrat"])
     result.valeur = data["valeur"]
     result.saisi_par = request.user
@@ -413,15 +390,10 @@ def result_add(request, pk: int):
         )
     else:
         result.statut, result.valide_par, result.valide_le = Result.Status.SAISI, None, None
-    result.save()
-    record_change(
-        request.user,
-        result,
-        AuditEntry.Action.MODIFICATION if existing else AuditEntry.Action.CREATION,
-        before,
-        snapshot(result),
-        comment=audit_tag(contract),
-    )
+    with transaction.atomic():
+        result.save()
+        if staff:
+            record_change(request.user, result, AuditEntry.Action.VALIDATION)
     messages.success(
         request, "Résultat enregistré" + ("." if staff else ", en attente de validation.")
     )
@@ -433,21 +405,14 @@ def result_add(request, pk: int):
 def result_validate(request, pk: int):
     result = get_object_or_404(Result.objects.select_related("indicateur__mission"), pk=pk)
     contract = _contract_for(request, result.indicateur.mission.contrat_id, staff=True)
-    before = snapshot(result)
     result.statut, result.valide_par, result.valide_le = (
         Result.Status.VALIDE,
         request.user,
         timezone.now(),
     )
-    result.save()
-    record_change(
-        request.user,
-        result,
-        AuditEntry.Action.VALIDATION,
-        before,
-        snapshot(result),
-        comment=audit_tag(contract),
-    )
+    with transaction.atomic():
+        result.save()
+        record_change(request.user, result, AuditEntry.Action.VALIDATION)
     messages.success(request, "Résultat validé.")
     return redirect("coordination:contrat", pk=contract.pk)
 
@@ -488,16 +453,7 @@ def payment_add(request, pk: int):
 def payment_delete(request, pk: int):
     payment = get_object_or_404(Payment, pk=pk)
     contract = _contract_for(request, payment.contrat_id, staff=True)
-    before = snapshot(payment)
-    record_change(
-        request.user,
-        payment,
-        AuditEntry.Action.SUPPRESSION,
-        before,
-        None,
-        comment=audit_tag(contract),
-    )
-    payment.delete()
+    payment.delete()  # the model history keeps the deleted payment
     messages.success(request, "Paiement supprimé (conservé dans l'historique).")
     return redirect("coordination:contrat", pk=contract.pk)
 
@@ -603,6 +559,7 @@ def export(request, pk: int, fmt: str):
 
 
 @role_required(*VIEWERS)
+@personal_data
 def audit_csv(request, pk: int):
     contract = _contract_for(request, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -610,17 +567,17 @@ def audit_csv(request, pk: int):
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";")
     writer.writerow(["date", "utilisateur", "action", "objet", "avant", "après"])
-    import json
-
-    for e in AuditEntry.objects.filter(comment=audit_tag(contract)).select_related("user"):
+    log_access(request, "historique-contrat", str(pk), "export de l'historique d'un contrat")
+    for change in contract_history(contract):
+        row = change.as_row()
         writer.writerow(
             [
-                e.at.isoformat(),
-                e.user.username if e.user else "",
-                e.get_action_display(),
-                e.object_repr,
-                json.dumps(e.before, ensure_ascii=False) if e.before else "",
-                json.dumps(e.after, ensure_ascii=False) if e.after else "",
+                row["date"],
+                row["utilisateur"],
+                row["action"],
+                row["libelle"],
+                row["avant"],
+                row["apres"],
             ]
         )
     return response
@@ -666,7 +623,7 @@ def _dashboard(request, title: str, departements: list[str], scope_label: str):
 @role_required(*STAFF)
 def dashboard_departement(request, code: str):
     departement = get_object_or_404(Departement, code=code)
-    if not services.can_see_departement(request.user, code):
+    if not can_see_departement(request.user, code):
         raise PermissionDenied
     return _dashboard(request, f"{departement.nom} ({code})", [code], "département")
 
@@ -675,7 +632,7 @@ def dashboard_departement(request, code: str):
 def dashboard_region(request, code: str):
     region = get_object_or_404(Region, code=code)
     codes = list(region.departements.values_list("code", flat=True))
-    scope = services.visible_departements(request.user)
+    scope = visible_departements(request.user)
     if scope is not None and not set(codes) <= scope:
         raise PermissionDenied  # a region view needs every département of the region
     return _dashboard(request, f"Région {region.nom}", codes, "région")

@@ -66,14 +66,51 @@ class CampaignForm(forms.Form):
         return data
 
 
-def professional_by_rpps(value: str) -> Professional:
+# One answer for "no such number" and "not in your départements": a form must not tell an
+# agent whether a number exists outside their scope.
+UNKNOWN_RPPS = "Aucun professionnel avec cet identifiant RPPS dans vos départements."
+
+
+def professional_in_scope(value: str, user) -> tuple[Professional, str]:
+    """The professional of RPPS ``value`` and the département of ``user``'s scope a record
+    about them belongs to (``services.departement_for``); refused alike when unknown."""
+    from .services import departement_for
+
     professional = Professional.objects.filter(identifiant_national=value.strip()).first()
-    if professional is None:
-        raise forms.ValidationError("Aucun professionnel avec cet identifiant RPPS.")
-    return professional
+    departement = departement_for(user, professional) if professional is not None else None
+    if departement is None:
+        raise forms.ValidationError(UNKNOWN_RPPS)
+    return professional, departement
 
 
-class ContactForm(forms.Form):
+def check_retention(day: dt.date | None) -> dt.date | None:
+    """Contacts older than the retention period are purged: refuse to record them at all."""
+    from .privacy import retention_limit, retention_years
+
+    limit = retention_limit()
+    if day is not None and day < limit:
+        raise forms.ValidationError(
+            f"Date antérieure à la durée de conservation des contacts ({retention_years()} ans) "
+            f": les contacts d'avant le {limit:%d/%m/%Y} ne sont pas conservés."
+        )
+    return day
+
+
+class ScopedRppsMixin:
+    """An ``rpps`` field resolved within the scope of the user entering the form; the
+    département the new record belongs to is then ``self.departement``."""
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.departement = None
+
+    def clean_rpps(self):
+        professional, self.departement = professional_in_scope(self.cleaned_data["rpps"], self.user)
+        return professional
+
+
+class ContactForm(ScopedRppsMixin, forms.Form):
     rpps = forms.CharField(
         label="Professionnel (identifiant RPPS)",
         max_length=12,
@@ -100,8 +137,8 @@ class ContactForm(forms.Form):
         if campaigns is not None:
             self.fields["campagne"].queryset = campaigns
 
-    def clean_rpps(self):
-        return professional_by_rpps(self.cleaned_data["rpps"])
+    def clean_date(self):
+        return check_retention(self.cleaned_data["date"])
 
     def clean(self):
         data = super().clean()
@@ -128,30 +165,49 @@ class WebinarForm(forms.Form):
         label="Participants non identifiés", min_value=0, initial=0
     )
 
-    def __init__(self, *args, departements=None, campaigns=None, **kwargs):
+    def __init__(self, *args, departements=None, campaigns=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["departement"] = departement_field(departements)
         if campaigns is not None:
             self.fields["campagne"].queryset = campaigns
+        self.user = user
+        # Département of each participant's contact, within the user's scope (pk → code).
+        self.participant_departements: dict[int, str] = {}
+
+    def clean_date(self):
+        return check_retention(self.cleaned_data["date"])
 
     def clean_participants(self):
-        codes = [c.strip() for c in self.cleaned_data["participants"].split() if c.strip()]
+        """Every participant must be a professional of the user's scope: each one becomes a
+        contact, and a contact is written in the participant's département, not the
+        webinar's. Unknown and out-of-scope numbers are listed alike."""
+        from .services import departement_for
+
+        codes = list(
+            dict.fromkeys(c.strip() for c in self.cleaned_data["participants"].split() if c)
+        )
         found = {
             p.identifiant_national: p
             for p in Professional.objects.filter(identifiant_national__in=codes)
         }
-        unknown = [c for c in codes if c not in found]
-        if unknown:
-            raise forms.ValidationError("Identifiants inconnus : " + ", ".join(unknown[:10]))
-        return [found[c] for c in dict.fromkeys(codes)]
+        participants, refused = [], []
+        for code in codes:
+            departement = departement_for(self.user, found[code]) if code in found else None
+            if departement is None:
+                refused.append(code)
+                continue
+            participants.append(found[code])
+            self.participant_departements[found[code].pk] = departement
+        if refused:
+            raise forms.ValidationError(
+                "Identifiants RPPS inconnus dans vos départements : " + ", ".join(refused[:10])
+            )
+        return participants
 
 
-class InstallationForm(forms.Form):
+class InstallationForm(ScopedRppsMixin, forms.Form):
     rpps = forms.CharField(label="Professionnel (identifiant RPPS)", max_length=12)
     date_installation = forms.DateField(label="Date d'installation", widget=DateInput())
-
-    def clean_rpps(self):
-        return professional_by_rpps(self.cleaned_data["rpps"])
 
 
 class CheckForm(forms.Form):
@@ -164,7 +220,7 @@ class CheckForm(forms.Form):
     )
 
 
-class ContractForm(forms.Form):
+class ContractForm(ScopedRppsMixin, forms.Form):
     rpps = forms.CharField(label="Professionnel (identifiant RPPS)", max_length=12)
     kind = forms.ChoiceField(label="Type de contrat", choices=Contract.Kind.choices)
     date_signature = forms.DateField(label="Date de signature", widget=DateInput())
@@ -197,9 +253,6 @@ class ContractForm(forms.Form):
     )
     montant = forms.DecimalField(label="Assistant médical : montant total (€)", required=False)
 
-    def clean_rpps(self):
-        return professional_by_rpps(self.cleaned_data["rpps"])
-
     def options(self) -> dict:
         data = self.cleaned_data
         keys = (
@@ -225,8 +278,6 @@ class PaymentForm(forms.Form):
 
 
 def staff_departements(user):
-    from maillage.web.accounts.permissions import visible_departements
+    from maillage.web.accounts.scope import scoped
 
-    codes = visible_departements(user)
-    departements = Departement.objects.order_by("code")
-    return departements if codes is None else departements.filter(code__in=codes)
+    return scoped(Departement.objects.order_by("code"), user, "code")

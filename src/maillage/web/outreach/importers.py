@@ -13,12 +13,15 @@ import datetime as dt
 import hashlib
 from pathlib import Path
 
+from simple_history.utils import bulk_create_with_history
+
 from maillage.engine.sources.errors import SourceError
 from maillage.web.accounts.models import User
 from maillage.web.imports import ImportReport, atomic_import
 from maillage.web.supply.models import Professional
 
 from .models import Campaign, Channel, Contact, Team
+from .privacy import retention_limit, retention_years
 from .services import departement_of
 
 REQUIRED = ("rpps", "date", "canal", "equipe")
@@ -51,6 +54,7 @@ def parse_contacts(path: Path) -> list[dict]:
     users = {u.username: u.pk for u in User.objects.only("username")}
     campaigns = set(Campaign.objects.values_list("pk", flat=True))
     rows = []
+    oldest = retention_limit()
     for line, raw in enumerate(reader, start=2):
         row = {k: (v or "").strip() for k, v in raw.items() if k}
 
@@ -67,6 +71,12 @@ def parse_contacts(path: Path) -> list[dict]:
             day = _parse_date(row["date"])
         except ValueError:
             fail("date", "date invalide", "AAAA-MM-JJ ou JJ/MM/AAAA")
+        if day < oldest:
+            fail(
+                "date",
+                f"contact antérieur à la durée de conservation ({retention_years()} ans)",
+                f"une date à partir du {oldest:%d/%m/%Y}",
+            )
         if row["canal"] not in Channel.values:
             fail("canal", "canal inconnu", " | ".join(Channel.values))
         if row["equipe"] not in Team.values:
@@ -129,6 +139,9 @@ def import_contacts(path: Path, dry_run: bool = False, progress=None) -> ImportR
                 continue
             known.add(row["cle_import"])
             new.append(Contact(**row))
-        Contact.objects.bulk_create(new)
+        # Imported contacts enter the model history like typed ones (the file is the reason).
+        bulk_create_with_history(
+            new, Contact, default_change_reason=f"import du fichier {Path(path).name}"[:100]
+        )
         report.add("contacts", created=len(new), unchanged=len(rows) - len(new))
     return report

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from maillage.web.supply.models import Professional, SupplyImport
 from maillage.web.territories.models import Departement
@@ -56,6 +57,8 @@ class Campaign(models.Model):
     )
     cree_le = models.DateTimeField(auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-debut", "theme"]
         verbose_name = "campagne"
@@ -95,6 +98,8 @@ class Webinar(models.Model):
         default=0,
         help_text="participants connectés sans identification RPPS (comptés, non nominatifs)",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-date"]
@@ -136,6 +141,8 @@ class Contact(models.Model):
     cle_import = models.CharField(max_length=64, blank=True, db_index=True)
     cree_le = models.DateTimeField(auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-date", "-id"]
         verbose_name = "contact"
@@ -151,6 +158,8 @@ class FollowUp(models.Model):
     echeance = models.DateField("échéance")
     fait = models.BooleanField(default=False)
     fait_le = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["echeance"]
@@ -187,6 +196,8 @@ class Installation(models.Model):
     )
     controle_commentaire = models.TextField(blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-date_installation"]
         verbose_name = "installation"
@@ -213,6 +224,8 @@ class Milestone(models.Model):
     contact = models.ForeignKey(
         Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["echeance"]
@@ -263,6 +276,8 @@ class Contract(models.Model):
     )
     statut = models.CharField(max_length=10, choices=Status.choices, default=Status.EN_COURS)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-date_signature"]
         verbose_name = "contrat avec un professionnel"
@@ -293,6 +308,8 @@ class Payment(models.Model):
     )
     date = models.DateField()
     montant = models.DecimalField(max_digits=12, decimal_places=2)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["date"]

@@ -15,9 +15,7 @@ from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 
 from maillage.engine.vocabulary import GP, NURSE
-from maillage.web.accounts.audit import record_change, snapshot
-from maillage.web.accounts.models import AuditEntry
-from maillage.web.accounts.permissions import visible_departements
+from maillage.web.accounts.scope import scoped, visible_departements
 from maillage.web.supply.models import Activity, IndicatorValue, Professional, SupplyImport
 
 from . import contracts as contract_rules
@@ -44,7 +42,6 @@ DEFAULT_MILESTONE_MONTHS = {
 # The pedagogical first-billing check of nurses takes place at the 6-month follow-up.
 NURSE_CATEGORY = NURSE
 GP_CATEGORY = GP
-DEFAULT_RETENTION_YEARS = 3
 
 
 def milestone_months() -> dict[str, int]:
@@ -54,35 +51,53 @@ def milestone_months() -> dict[str, int]:
     }
 
 
-def retention_years() -> int:
-    return int(getattr(settings, "MAILLAGE_CONTACTS_RETENTION_YEARS", DEFAULT_RETENTION_YEARS))
+# --- Scope (the rule lives in accounts.scope) ------------------------------------------
 
 
-# --- Scope --------------------------------------------------------------------------------
-
-
-def scoped(queryset: QuerySet, user, field: str = "departement_id") -> QuerySet:
-    """Rows of the départements ``user`` may see (all for administrators, none otherwise)."""
-    codes = visible_departements(user)
-    if codes is None:
-        return queryset
-    return queryset.filter(**{f"{field}__in": codes})
-
-
-def can_see(user, departement_code: str | None) -> bool:
-    codes = visible_departements(user)
-    return codes is None or (departement_code is not None and departement_code in codes)
-
-
-def departement_of(professional: Professional) -> str | None:
-    """The département of a professional's main place of practice (libéral first)."""
+def _practice_departements(professional: Professional) -> list[str]:
+    """Départements where a professional practises, main place first (libéral first, then
+    the number of places of practice)."""
     rows = (
         Activity.objects.filter(professional=professional, commune__isnull=False)
         .values("commune__departement_id", "mode_exercice")
         .annotate(n=Count("id"))
     )
-    best = sorted(rows, key=lambda r: (r["mode_exercice"] != "L", -r["n"]))
-    return best[0]["commune__departement_id"] if best else None
+    ranked = sorted(rows, key=lambda r: (r["mode_exercice"] != "L", -r["n"]))
+    return list(dict.fromkeys(r["commune__departement_id"] for r in ranked))
+
+
+def departement_of(professional: Professional) -> str | None:
+    """The département of a professional's main place of practice (libéral first)."""
+    codes = _practice_departements(professional)
+    return codes[0] if codes else None
+
+
+def departement_for(user, professional: Professional) -> str | None:
+    """The département a record about ``professional`` entered by ``user`` belongs to: the
+    main place of practice when ``user`` may see it, else the département of their scope where
+    the professional practises (the one the search showed them); ``None`` when the
+    professional practises nowhere in the scope, so that nothing is ever written outside it."""
+    codes = visible_departements(user)
+    return next(
+        (code for code in _practice_departements(professional) if codes is None or code in codes),
+        None,
+    )
+
+
+def reader_departement(user, professional: Professional) -> str | None:
+    """The département of ``user``'s scope through which they may open a professional's
+    outreach file: where the professional practises, else where outreach holds records on
+    them (a professional who left keeps their file); ``None`` when neither is in the scope."""
+    code = departement_for(user, professional)
+    for model in (Contact, Installation, Contract):
+        if code is not None:
+            break
+        code = (
+            scoped(model.objects.filter(professional=professional), user)
+            .values_list("departement_id", flat=True)
+            .first()
+        )
+    return code
 
 
 def professionals_in(departement_codes) -> QuerySet:
@@ -332,7 +347,7 @@ def create_contract(
     user=None,
 ) -> Contract:
     terms = contract_rules.build_terms(kind, signature, options)
-    contract = Contract.objects.create(
+    contract = Contract(
         professional=professional,
         departement_id=departement_code,
         kind=kind,
@@ -344,42 +359,38 @@ def create_contract(
         engagements=terms.engagements,
         regles=json.loads(json.dumps(terms.regles, cls=DjangoJSONEncoder)),
     )
+    if user is not None:  # the author of the history record when not called from a page
+        contract._history_user = user
+    contract.save()
     ScheduledPayment.objects.bulk_create(
         [
             ScheduledPayment(contrat=contract, libelle=label, date_prevue=day, montant=amount)
             for label, day, amount in terms.echeances
         ]
     )
-    if user is not None:
-        record_change(user, contract, AuditEntry.Action.CREATION, None, snapshot(contract))
     return contract
 
 
-# --- Retention and GDPR -------------------------------------------------------------------
+# --- GDPR export (retention and erasure: outreach.privacy) -----------------------------
 
 
-def purge_expired(today: dt.date | None = None, dry_run: bool = False) -> dict[str, int]:
-    """Delete the contacts older than the retention period (and their follow-ups)."""
-    today = today or dt.date.today()
-    limit = contract_rules.add_years(today, -retention_years())
-    expired = Contact.objects.filter(date__lt=limit)
-    counts = {
-        "contacts": expired.count(),
-        "suites": FollowUp.objects.filter(contact__in=expired).count(),
-        "limite": limit.isoformat(),
-    }
-    if not dry_run and counts["contacts"]:
-        with transaction.atomic():
-            Milestone.objects.filter(contact__in=expired).update(contact=None)
-            expired.delete()
-    return counts
-
-
-def professional_records(professional: Professional) -> dict:
-    """Everything outreach holds on a professional (the GDPR export)."""
+def professional_records(professional: Professional, user=None) -> dict:
+    """Everything outreach holds on a professional (the GDPR export); with ``user``, only
+    the records of the départements ``user`` may see (an agent exports their own)."""
 
     def rows(queryset, fields):
+        if user is not None:
+            queryset = mine(queryset)
         return [dict(zip(fields, values, strict=True)) for values in queryset.values_list(*fields)]
+
+    def mine(queryset):
+        field = {
+            FollowUp: "contact__departement_id",
+            CampaignTarget: "campagne__departement_id",
+            Milestone: "installation__departement_id",
+            Payment: "contrat__departement_id",
+        }.get(queryset.model, "departement_id")
+        return scoped(queryset, user, field)
 
     return json.loads(
         json.dumps(
@@ -408,11 +419,13 @@ def professional_records(professional: Professional) -> dict:
                     FollowUp.objects.filter(contact__professional=professional),
                     ["contact_id", "libelle", "echeance", "fait", "fait_le"],
                 ),
-                "campagnes_ciblees": list(
-                    CampaignTarget.objects.filter(professional=professional).values_list(
-                        "campagne__theme", flat=True
+                "campagnes_ciblees": [
+                    row["campagne__theme"]
+                    for row in rows(
+                        CampaignTarget.objects.filter(professional=professional),
+                        ["campagne__theme"],
                     )
-                ),
+                ],
                 "installations": rows(
                     Installation.objects.filter(professional=professional),
                     [
@@ -459,28 +472,3 @@ def records_csv(records: dict) -> str:
             else:
                 writer.writerow([section, "valeur", row, index])
     return out.getvalue()
-
-
-@transaction.atomic
-def erase_professional_records(professional: Professional, user) -> dict[str, int]:
-    """Erase the outreach records of a professional on request (contacts, follow-ups, targets,
-    installation pathway). Contracts and payments are kept: they are accounting records with
-    their own legal retention, which the right to erasure does not override."""
-    counts = {
-        "contacts": Contact.objects.filter(professional=professional).count(),
-        "cibles": CampaignTarget.objects.filter(professional=professional).count(),
-        "installations": Installation.objects.filter(professional=professional).count(),
-        "contrats_conserves": Contract.objects.filter(professional=professional).count(),
-    }
-    Contact.objects.filter(professional=professional).delete()
-    CampaignTarget.objects.filter(professional=professional).delete()
-    Installation.objects.filter(professional=professional).delete()
-    record_change(
-        user,
-        professional,
-        AuditEntry.Action.SUPPRESSION,
-        counts,
-        None,
-        comment="effacement des données d'accompagnement à la demande du professionnel (RGPD)",
-    )
-    return counts

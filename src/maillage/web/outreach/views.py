@@ -1,6 +1,8 @@
 """Pages of the support to health professionals (CPAM staff only, scoped to their départements).
 
-Every page showing a professional's contact records logs the consultation (accounts.audit).
+Every page and export showing professionals' names or records is ``@personal_data`` (never
+cached) and logs the professionals it shows (``accounts.audit.log_access``); changes are
+recorded by the model history, GDPR exports and erasures by explicit audit events.
 """
 
 from __future__ import annotations
@@ -8,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,13 +17,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from maillage.web import request_params as bounds
-from maillage.web.accounts.audit import log_access, record_change, snapshot
+from maillage.web.accounts.audit import log_access, record_change
 from maillage.web.accounts.models import AuditEntry
-from maillage.web.accounts.permissions import role_required, staff_required, visible_departements
-from maillage.web.accounts.roles import Role
+from maillage.web.accounts.permissions import role_required, staff_required
+from maillage.web.accounts.personal_data import personal_data
+from maillage.web.accounts.roles import Role, roles_of
+from maillage.web.accounts.scope import require_departement, visible_departements
 from maillage.web.supply.models import Professional
 
-from . import forms, services
+from . import forms, privacy, services
 from .contracts import ContractRuleError
 from .models import (
     Campaign,
@@ -41,11 +44,15 @@ def _campaigns(user):
 
 
 def _check_scope(user, departement_code):
-    if not services.can_see(user, departement_code):
-        raise PermissionDenied("Ce département n'est pas dans votre périmètre.")
+    require_departement(user, departement_code)
+
+
+def _rpps(professionals) -> list[str]:
+    return [p.identifiant_national for p in professionals]
 
 
 @staff_required
+@personal_data
 def index(request):
     user = request.user
     campaigns = list(_campaigns(user).select_related("departement")[:50])
@@ -53,20 +60,35 @@ def index(request):
     for campaign in campaigns:
         campaign.contactes, campaign.total = progress[campaign.pk]
         campaign.taux = round(100 * campaign.contactes / campaign.total) if campaign.total else 0
-    recent = services.scoped(Contact.objects.all(), user).select_related(
-        "professional", "campagne", "auteur"
-    )[:20]
-    log_access(user, "contacts", "liste-recente", "tableau de bord de l'accompagnement")
-    follow_ups = services.scoped(
-        FollowUp.objects.filter(fait=False), user, "contact__departement_id"
-    ).select_related("contact__professional")[:20]
+    recent = list(
+        services.scoped(Contact.objects.all(), user).select_related(
+            "professional", "campagne", "auteur"
+        )[:20]
+    )
+    follow_ups = list(
+        services.scoped(
+            FollowUp.objects.filter(fait=False), user, "contact__departement_id"
+        ).select_related("contact__professional")[:20]
+    )
+    overdue = list(services.overdue_milestones(user)[:20])
+    log_access(
+        request,
+        "contacts",
+        "tableau-de-bord",
+        "tableau de bord de l'accompagnement",
+        rpps=_rpps(
+            [c.professional for c in recent]
+            + [f.contact.professional for f in follow_ups]
+            + [m.installation.professional for m in overdue]
+        ),
+    )
     return render(
         request,
         "outreach/index.html",
         {
             "campaigns": campaigns,
             "recent": recent,
-            "overdue": services.overdue_milestones(user)[:20],
+            "overdue": overdue,
             "follow_ups": follow_ups,
             "today": dt.date.today(),
         },
@@ -112,21 +134,25 @@ def campaign_new(request):
                     data["seuil"],
                 ),
             )
-            record_change(
-                request.user, campaign, AuditEntry.Action.CREATION, None, snapshot(campaign)
-            )
         messages.success(request, f"Campagne créée : {count} professionnels ciblés.")
         return redirect("outreach:campaign", pk=campaign.pk)
     return render(request, "outreach/form.html", {"form": form, "title": "Nouvelle campagne"})
 
 
 @staff_required
+@personal_data
 def campaign_detail(request, pk: int):
     campaign = get_object_or_404(Campaign, pk=pk)
     _check_scope(request.user, campaign.departement_id)
     targets = list(services.targets_with_status(campaign))
     contacted = sum(t.contacte for t in targets)
-    log_access(request.user, "campagne-cibles", str(pk), "suivi d'une campagne")
+    log_access(
+        request,
+        "campagne-cibles",
+        str(pk),
+        "suivi d'une campagne",
+        rpps=_rpps(t.professional for t in targets),
+    )
     return render(
         request,
         "outreach/campaign.html",
@@ -140,6 +166,7 @@ def campaign_detail(request, pk: int):
 
 
 @staff_required
+@personal_data
 def contact_new(request):
     user = request.user
     campaigns = _campaigns(user).filter(fin__gte=dt.date.today() - dt.timedelta(days=365))
@@ -147,13 +174,20 @@ def contact_new(request):
         "rpps": bounds.RPPS.get(request.GET, "rpps", ""),
         "campagne": bounds.PK.get(request.GET, "campagne"),
     }
-    form = forms.ContactForm(request.POST or None, campaigns=campaigns, initial=initial)
+    form = forms.ContactForm(request.POST or None, campaigns=campaigns, initial=initial, user=user)
     query = bounds.SEARCH.get(request.GET, "q", "")
     results = services.search_professionals(user, query) if query else []
+    if results:
+        # What was typed is not logged (it may be a name); who was shown is.
+        log_access(
+            request,
+            "recherche-professionnels",
+            purpose="recherche de la saisie d'un contact",
+            rpps=[r["rpps"] for r in results],
+        )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        professional = data["rpps"]
-        code = services.departement_of(professional)
+        professional, code = data["rpps"], form.departement
         _check_scope(user, code)
         with transaction.atomic():
             contact = Contact.objects.create(
@@ -172,7 +206,6 @@ def contact_new(request):
                 FollowUp.objects.create(
                     contact=contact, libelle=data["suite"], echeance=data["suite_echeance"]
                 )
-            record_change(user, contact, AuditEntry.Action.CREATION, None, snapshot(contact))
         messages.success(request, f"Contact enregistré : {contact}.")
         return redirect(reverse("outreach:contact_new") + f"?campagne={contact.campagne_id or ''}")
     return render(
@@ -183,63 +216,76 @@ def contact_new(request):
 
 
 @staff_required
+@personal_data
 def search(request):
     """Small JSON endpoint of the contact form's progressive enhancement."""
-    return JsonResponse(
-        {
-            "results": services.search_professionals(
-                request.user, bounds.SEARCH.get(request.GET, "q", "")
-            )
-        }
-    )
+    results = services.search_professionals(request.user, bounds.SEARCH.get(request.GET, "q", ""))
+    if results:
+        log_access(
+            request,
+            "recherche-professionnels",
+            purpose="recherche de professionnels",
+            rpps=[r["rpps"] for r in results],
+        )
+    return JsonResponse({"results": results})
 
 
-def _professional_for(request, rpps: str) -> tuple[Professional, str | None]:
-    professional = get_object_or_404(Professional, identifiant_national=rpps)
-    code = services.departement_of(professional)
-    _check_scope(request.user, code)
+def _professional_for(request, rpps: str) -> tuple[Professional, str]:
+    """The professional of ``rpps`` if they practise in the user's scope, and the département
+    of that scope they belong to; otherwise the same 404 as for a number that does not
+    exist (the file must not tell who exists outside the scope)."""
+    professional = Professional.objects.filter(identifiant_national=rpps).first()
+    code = services.reader_departement(request.user, professional) if professional else None
+    if code is None:
+        raise Http404(forms.UNKNOWN_RPPS)
     return professional, code
 
 
 @staff_required
+@personal_data
 def professional(request, rpps: str):
     professional, code = _professional_for(request, rpps)
-    log_access(request.user, "contacts", rpps, "fiche d'accompagnement du professionnel")
+    log_access(
+        request,
+        "fiche-professionnel",
+        rpps,
+        "fiche d'accompagnement du professionnel",
+        rpps=[rpps],
+    )
     return render(
         request,
         "outreach/professional.html",
         {
             "professional": professional,
             "departement": code,
-            "contacts": professional.contacts_accompagnement.select_related(
-                "campagne", "auteur", "webinaire"
-            ).prefetch_related("suites"),
-            "installations": professional.installations.prefetch_related("jalons"),
-            "contracts": professional.contrats_accompagnement.all(),
-            "can_erase": Role.ADMINISTRATEUR in _roles(request.user),
+            # Only the records of the reader's départements (all for administrators).
+            "contacts": services.scoped(
+                professional.contacts_accompagnement.select_related(
+                    "campagne", "auteur", "webinaire"
+                ).prefetch_related("suites"),
+                request.user,
+            ),
+            "installations": services.scoped(
+                professional.installations.prefetch_related("jalons"), request.user
+            ),
+            "contracts": services.scoped(professional.contrats_accompagnement.all(), request.user),
+            "can_erase": Role.ADMINISTRATEUR in roles_of(request.user),
         },
     )
 
 
-def _roles(user):
-    from maillage.web.accounts.roles import roles_of
-
-    return roles_of(user)
-
-
 @staff_required
+@personal_data
 def professional_export(request, rpps: str, fmt: str):
     if fmt not in ("json", "csv"):
         raise Http404("format inconnu")
     professional, _ = _professional_for(request, rpps)
-    records = services.professional_records(professional)
-    log_access(request.user, "contacts", rpps, f"export RGPD ({fmt})")
+    records = services.professional_records(professional, request.user)
+    log_access(request, "export-rgpd", rpps, f"export RGPD ({fmt})", rpps=[rpps])
     record_change(
         request.user,
         professional,
-        AuditEntry.Action.VALIDATION,
-        None,
-        None,
+        AuditEntry.Action.EXPORT,
         comment=f"export des données d'accompagnement ({fmt}) à la demande du professionnel",
     )
     if fmt == "csv":
@@ -256,7 +302,7 @@ def professional_export(request, rpps: str, fmt: str):
 @require_POST
 def professional_erase(request, rpps: str):
     professional = get_object_or_404(Professional, identifiant_national=rpps)
-    counts = services.erase_professional_records(professional, request.user)
+    counts = privacy.erase_professional_records(professional, request.user)
     messages.success(
         request,
         f"Données d'accompagnement effacées : {counts['contacts']} contacts, "
@@ -267,14 +313,19 @@ def professional_erase(request, rpps: str):
 
 
 @staff_required
+@personal_data
 def webinars(request):
     user = request.user
     departements = forms.staff_departements(user)
     form = forms.WebinarForm(
-        request.POST or None, departements=departements, campaigns=_campaigns(user)
+        request.POST or None, departements=departements, campaigns=_campaigns(user), user=user
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        where = form.participant_departements
+        _check_scope(user, data["departement"].code)
+        for code in where.values():
+            _check_scope(user, code)
         with transaction.atomic():
             webinar = Webinar.objects.create(
                 titre=data["titre"],
@@ -288,7 +339,7 @@ def webinars(request):
                 [
                     Contact(
                         professional=p,
-                        departement_id=services.departement_of(p) or webinar.departement_id,
+                        departement_id=where[p.pk],
                         canal="webinaire",
                         date=webinar.date,
                         campagne=webinar.campagne,
@@ -310,28 +361,28 @@ def webinars(request):
 
 
 @staff_required
+@personal_data
 def installations(request):
     user = request.user
-    form = forms.InstallationForm(request.POST or None)
+    form = forms.InstallationForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
-        professional = form.cleaned_data["rpps"]
-        code = services.departement_of(professional)
+        professional, code = form.cleaned_data["rpps"], form.departement
         _check_scope(user, code)
-        installation, created = services.create_installation(
-            professional, code, form.cleaned_data["date_installation"]
-        )
-        if created:
-            record_change(
-                user, installation, AuditEntry.Action.CREATION, None, snapshot(installation)
-            )
+        services.create_installation(professional, code, form.cleaned_data["date_installation"])
         messages.success(request, "Installation enregistrée avec ses étapes de suivi.")
         return redirect("outreach:installations")
-    items = (
+    items = list(
         services.scoped(Installation.objects.all(), user)
         .select_related("professional")
         .prefetch_related("jalons")
     )
-    log_access(user, "installations", "liste", "parcours d'installation")
+    log_access(
+        request,
+        "installations",
+        "liste",
+        "parcours d'installation",
+        rpps=_rpps(i.professional for i in items),
+    )
     return render(
         request,
         "outreach/installations.html",
@@ -364,12 +415,8 @@ def installations_detect(request):
 def milestone_done(request, pk: int):
     milestone = get_object_or_404(Milestone.objects.select_related("installation"), pk=pk)
     _check_scope(request.user, milestone.installation.departement_id)
-    before = snapshot(milestone)
     milestone.realise_le = dt.date.today()
     milestone.save(update_fields=["realise_le"])
-    record_change(
-        request.user, milestone, AuditEntry.Action.MODIFICATION, before, snapshot(milestone)
-    )
     return redirect("outreach:installations")
 
 
@@ -382,25 +429,21 @@ def installation_check(request, pk: int):
     if not form.is_valid():
         messages.error(request, "Contrôle non enregistré : date et résultat requis.")
         return redirect("outreach:installations")
-    before = snapshot(installation)
     for name, value in form.cleaned_data.items():
         setattr(installation, name, value)
     installation.save()
-    record_change(
-        request.user, installation, AuditEntry.Action.MODIFICATION, before, snapshot(installation)
-    )
     messages.success(request, "Résultat du contrôle pédagogique enregistré.")
     return redirect("outreach:installations")
 
 
 @staff_required
+@personal_data
 def contracts(request):
     user = request.user
-    form = forms.ContractForm(request.POST or None)
+    form = forms.ContractForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        professional = data["rpps"]
-        code = services.departement_of(professional)
+        professional, code = data["rpps"], form.departement
         _check_scope(user, code)
         try:
             contract = services.create_contract(
@@ -417,20 +460,33 @@ def contracts(request):
         else:
             messages.success(request, "Contrat enregistré avec son échéancier.")
             return redirect("outreach:contract", pk=contract.pk)
-    items = services.scoped(Contract.objects.all(), user).select_related("professional")
+    items = list(services.scoped(Contract.objects.all(), user).select_related("professional"))
+    log_access(
+        request,
+        "contrats-professionnels",
+        "liste",
+        "contrats avec les professionnels",
+        rpps=_rpps(c.professional for c in items),
+    )
     return render(request, "outreach/contracts.html", {"form": form, "contracts": items})
 
 
 @staff_required
+@personal_data
 def contract_detail(request, pk: int):
     contract = get_object_or_404(Contract.objects.select_related("professional"), pk=pk)
     _check_scope(request.user, contract.departement_id)
     form = forms.PaymentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        payment = Payment.objects.create(contrat=contract, **form.cleaned_data)
-        record_change(request.user, payment, AuditEntry.Action.CREATION, None, snapshot(payment))
+        Payment.objects.create(contrat=contract, **form.cleaned_data)
         return redirect("outreach:contract", pk=pk)
-    log_access(request.user, "contrat", str(pk), "consultation d'un contrat")
+    log_access(
+        request,
+        "contrat-professionnel",
+        str(pk),
+        "consultation d'un contrat",
+        rpps=[contract.professional.identifiant_national],
+    )
     paid = sum((p.montant for p in contract.versements.all()), start=0)
     return render(
         request,
@@ -449,10 +505,6 @@ def contract_detail(request, pk: int):
 def follow_up_done(request, pk: int):
     follow_up = get_object_or_404(FollowUp.objects.select_related("contact"), pk=pk)
     _check_scope(request.user, follow_up.contact.departement_id)
-    before = snapshot(follow_up)
     follow_up.fait, follow_up.fait_le = True, dt.date.today()
     follow_up.save(update_fields=["fait", "fait_le"])
-    record_change(
-        request.user, follow_up, AuditEntry.Action.MODIFICATION, before, snapshot(follow_up)
-    )
     return redirect("outreach:index")

@@ -3,7 +3,8 @@ from ninja import Router
 from ninja.errors import HttpError
 
 from maillage.web import request_params as bounds
-from maillage.web.accounts.permissions import staff_auth, visible_departements
+from maillage.web.accounts.permissions import staff_auth
+from maillage.web.accounts.scope import OUT_OF_SCOPE, can_see_departement
 from maillage.web.territories.models import Departement
 
 from . import services
@@ -16,7 +17,6 @@ router = Router(tags=["Chiffres clés"])
 )
 def key_figures(request, code: bounds.DEPARTEMENT.annotation, year: bounds.YEAR.annotation):
     get_object_or_404(Departement, code=code)
-    codes = visible_departements(request.auth)
-    if codes is not None and code not in codes:
-        raise HttpError(403, "Ce département n'est pas dans votre périmètre.")
+    if not can_see_departement(request.auth, code):
+        raise HttpError(403, OUT_OF_SCOPE)
     return services.key_figures(code, year)

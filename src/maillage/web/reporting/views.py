@@ -4,34 +4,39 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from maillage.web import request_params as bounds
 from maillage.web.accounts.audit import log_access
-from maillage.web.accounts.permissions import staff_required, visible_departements
+from maillage.web.accounts.permissions import staff_required
+from maillage.web.accounts.personal_data import personal_data
+from maillage.web.accounts.scope import require_departement, scoped
 from maillage.web.territories.models import Departement
 
 from . import exports, services
 
 FORMATS = ("json", "pdf", "xlsx")
-# Drill-down lists that show professionals' names (personal data): consultations are logged.
-PERSONAL_KINDS = {"contacts", "installations", "contrats", "versements", "offre"}
+# Drill-down lists that show professionals' names (personal data): consultations are logged,
+# naming each professional shown (the path to their RPPS number in the list's rows).
+PERSONAL_KINDS = {
+    "contacts": "professional__identifiant_national",
+    "installations": "professional__identifiant_national",
+    "contrats": "professional__identifiant_national",
+    "versements": "contrat__professional__identifiant_national",
+    "offre": "identifiant_national",
+}
+SHOWN_ROWS = 2000
 FILTER = bounds.Text("filtre de la liste", 40)
 
 
 def _departements(user):
-    codes = visible_departements(user)
-    departements = Departement.objects.order_by("code")
-    return departements if codes is None else departements.filter(code__in=codes)
+    return scoped(Departement.objects.order_by("code"), user, "code")
 
 
 def _check(user, code: str) -> Departement:
     departement = get_object_or_404(Departement, code=code)
-    codes = visible_departements(user)
-    if codes is not None and code not in codes:
-        raise PermissionDenied("Ce département n'est pas dans votre périmètre.")
+    require_departement(user, code)
     return departement
 
 
@@ -88,6 +93,7 @@ def export(request, code: str, year: int, fmt: str):
 
 
 @staff_required
+@personal_data
 def detail(request, code: str, year: int, kind: str):
     if kind not in services.DETAIL_KINDS:
         raise Http404("liste inconnue")
@@ -102,7 +108,11 @@ def detail(request, code: str, year: int, kind: str):
     rows = services.records(kind, code, year, filters)
     if kind in PERSONAL_KINDS:
         log_access(
-            request.user, f"chiffres-{kind}", f"{code}-{year}", f"détail d'un chiffre clé {filters}"
+            request,
+            f"chiffres-{kind}",
+            f"{code}-{year}",
+            f"détail d'un chiffre clé {filters}",
+            rpps=rows[:SHOWN_ROWS].values_list(PERSONAL_KINDS[kind], flat=True),
         )
     return render(
         request,
@@ -110,7 +120,7 @@ def detail(request, code: str, year: int, kind: str):
         {
             "departement": departement,
             "year": year,
-            "rows": rows[:2000],
+            "rows": rows[:SHOWN_ROWS],
             "count": rows.count(),
             "filters": filters,
             "kind": kind,

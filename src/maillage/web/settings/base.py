@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "simple_history",
     "ninja",
     "maillage.web.accounts",
     "maillage.web.territories",
@@ -46,6 +47,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who made a change, for the model history (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Pages and exports showing personal data are never cached (accounts.personal_data).
+    "maillage.web.accounts.personal_data.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -97,10 +102,13 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Login throttling (django-axes): 5 failures lock the username + address for 30 minutes.
+# Login throttling (django-axes): 5 failures lock the account for 30 minutes whatever the
+# addresses they came from (a password spray spread over addresses must not escape), and the
+# username + address pair with it. An address alone is never locked: the agents of a caisse
+# share its outgoing address. `maillage manage axes_reset_username NOM` unlocks an account.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.5
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 
@@ -163,6 +171,8 @@ MAILLAGE_YEARS = (1900, 2100)
 # Retention of contacts with health professionals (years after the contact), enforced by
 # `maillage outreach purger` (to schedule monthly).
 MAILLAGE_CONTACTS_RETENTION_YEARS = int(os.environ.get("MAILLAGE_CONTACTS_RETENTION_YEARS", "3"))
+# Retention of the access log (months), enforced by `maillage journal purger` (docs/securite.md).
+MAILLAGE_JOURNAL_ACCES_MOIS = int(os.environ.get("MAILLAGE_JOURNAL_ACCES_MOIS", "12"))
 
 # Statistical secrecy (docs/diagnostic.md): key of the fixed stand-in values that replace the
 # small commune counts. Any value works for development and tests; production requires its own

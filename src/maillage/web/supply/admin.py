@@ -1,4 +1,7 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from maillage.web.accounts.admin import AccessLoggedAdmin
 
 from .models import (
     Activity,
@@ -27,7 +30,9 @@ class ActivityInline(admin.TabularInline):
 
 
 @admin.register(Professional)
-class ProfessionalAdmin(admin.ModelAdmin):
+class ProfessionalAdmin(AccessLoggedAdmin, SimpleHistoryAdmin):
+    access_subject = "admin-professionnels"
+
     list_display = (
         "identifiant_national",
         "nom",
@@ -43,7 +48,10 @@ class ProfessionalAdmin(admin.ModelAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(AccessLoggedAdmin):
+    access_subject = "admin-activites"
+    rpps_path = "professional__identifiant_national"
+
     list_display = ("professional", "commune", "code_commune", "mode_exercice", "origine_commune")
     list_filter = ("mode_exercice", "origine_commune")
     search_fields = ("professional__nom", "professional__identifiant_national", "code_commune")
@@ -51,7 +59,7 @@ class ActivityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Establishment)
-class EstablishmentAdmin(admin.ModelAdmin):
+class EstablishmentAdmin(SimpleHistoryAdmin):
     list_display = ("finess", "nom", "classe", "categorie", "commune", "geocodage_commune")
     list_filter = ("classe", "geocodage_commune")
     search_fields = ("finess", "nom", "code_insee")
@@ -65,7 +73,7 @@ class StructureCommuneInline(admin.TabularInline):
 
 
 @admin.register(Structure)
-class StructureAdmin(admin.ModelAdmin):
+class StructureAdmin(SimpleHistoryAdmin):
     list_display = ("kind", "identifiant", "nom", "commune", "source")
     list_filter = ("kind", "source")
     search_fields = ("identifiant", "nom")
@@ -74,7 +82,7 @@ class StructureAdmin(admin.ModelAdmin):
 
 
 @admin.register(IndicatorDefinition)
-class IndicatorDefinitionAdmin(admin.ModelAdmin):
+class IndicatorDefinitionAdmin(SimpleHistoryAdmin):
     list_display = ("code", "libelle", "unite", "agregation", "secret", "numerateur_public")
     list_filter = ("agregation", "secret", "source")
     search_fields = ("code", "libelle")

@@ -4,6 +4,7 @@ and health indicators per commune (numerator / denominator, so any territory agg
 from __future__ import annotations
 
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from maillage.web.territories.models import Commune, Departement
 
@@ -66,6 +67,8 @@ class Professional(models.Model):
         help_text="empreinte des activités du dernier import : seules celles qui changent "
         "sont réécrites",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["nom", "prenom"]
@@ -138,6 +141,8 @@ class Establishment(models.Model):
     date_ouverture = models.DateField(null=True, blank=True)
     date_maj = models.DateField(null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["nom"]
         verbose_name = "établissement"
@@ -178,6 +183,8 @@ class Structure(models.Model):
     communes = models.ManyToManyField(
         Commune, through="StructureCommune", blank=True, related_name="structures"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["kind", "nom"]
@@ -264,6 +271,8 @@ class IndicatorDefinition(models.Model):
         blank=True,
         help_text="source qui publie déjà le dénominateur (vide : protégé par le secret)",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["code"]

@@ -11,7 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from maillage.web import request_params as bounds
 from maillage.web.accounts.audit import log_access, record_change
-from maillage.web.accounts.permissions import staff_required, visible_departements
+from maillage.web.accounts.permissions import staff_required
+from maillage.web.accounts.personal_data import personal_data
+from maillage.web.accounts.scope import can_see_departement, visible_departements
 from maillage.web.imports import ImportReport
 from maillage.web.territories.models import Commune, Departement
 from maillage.web.territories.services import search_communes
@@ -22,11 +24,6 @@ from .importers import set_perimeter
 from .models import Establishment, Structure
 
 PAGE_SIZE = 200
-
-
-def _in_scope(user, departement: str | None) -> bool:
-    scope = visible_departements(user)
-    return scope is None or (departement is not None and departement in scope)
 
 
 @staff_required
@@ -51,12 +48,13 @@ def index(request):
 
 
 @staff_required
+@personal_data
 def commune(request, code: str):
     commune = get_object_or_404(
         Commune.objects.select_related("departement").defer("contour"), code=code
     )
     codes = services.commune_codes(commune)
-    nominative = _in_scope(request.user, commune.departement_id)
+    nominative = can_see_departement(request.user, commune.departement_id)
     page = None
     if nominative:
         # Paris counts tens of thousands of professionals: the list is paginated.
@@ -64,11 +62,13 @@ def commune(request, code: str):
             services.professionals_in(codes).prefetch_related("activites"), PAGE_SIZE
         )
         page = paginator.get_page(bounds.PAGE.get(request.GET, "page", 1))
+        page.object_list = list(page.object_list)  # logged, then shown: one query
         log_access(
-            request.user,
-            "professionnels d'une commune",
+            request,
+            "professionnels-commune",
             code,
             f"liste de l'offre, page {page.number}",
+            rpps=[p.identifiant_national for p in page.object_list],
         )
     return render(
         request,
