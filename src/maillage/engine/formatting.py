@@ -39,6 +39,7 @@ DECIMALS_BY_UNIT: dict[str, int] = {
     "pour 100 000 hab.": 1,
     "pour 100 000 habitants": 1,
     "% par an": 2,
+    "consultations/an/hab.": 2,  # APL: 2,49 and 2,50 sit on both sides of a zoning threshold
     "€": 2,
     "km": 1,
     "minutes": 0,

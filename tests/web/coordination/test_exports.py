@@ -92,8 +92,10 @@ def test_statement_csv(client, contract):
 def test_statement_xlsx(client, contract):
     response = _get(client, contract, "xlsx")
     sheets = sheet.read_xlsx(response.content)  # fails on any formula
-    (title,) = sheets
-    assert title == "Relevé 2024"
+    title, rules = sheets
+    assert title == "Relevé 2024" and rules == "Règles appliquées"
+    explained = services.statement(contract, 2024)["rapport"]["explications"]
+    assert [r[2].value for r in sheets[rules][1:]] == [e["regle"] for e in explained]
     inert = sheet.payload_cells(sheets)
     assert len(inert) >= 2 * len(sheet.PAYLOADS) + 1  # component and reference of each, structure
     for cell in inert:

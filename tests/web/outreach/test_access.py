@@ -77,6 +77,11 @@ def pages(d):
             True,
         ),
         "outreach:export_csv": (reverse("outreach:professional_export", args=[rpps, "csv"]), True),
+        "outreach:export_xlsx": (
+            reverse("outreach:professional_export", args=[rpps, "xlsx"]),
+            True,
+        ),
+        "reporting:export_xlsx": (reverse("reporting:export", args=["00", Y, "xlsx"]), True),
         "outreach:webinars": (reverse("outreach:webinars"), False),
         "outreach:installations": (reverse("outreach:installations"), False),
         "outreach:contracts": (reverse("outreach:contracts"), False),

@@ -64,11 +64,23 @@ def statement_table(stmt: dict[str, Any], contract, year: int) -> Table:
     return table
 
 
+def rules_table(stmt: dict[str, Any]) -> Table:
+    """The rule applied to each amount and why (the « Règles appliquées » of the page)."""
+    table = Table(
+        "Règles appliquées",
+        [Column("Objet"), Column("Années de contrat"), Column("Règle"), Column("Raison")],
+    )
+    for e in stmt["rapport"].get("explications", []):
+        years = ", ".join(str(y) for y in e.get("annees_contrat", []))
+        table.add(e["objet"], years or "toutes", e["regle"], e["raison"])
+    return table
+
+
 def statement_file(stmt: dict[str, Any], contract, year: int, fmt: str) -> bytes:
     if fmt == "csv":
         return exports.csv_bytes(statement_table(stmt, contract, year))
     if fmt == "xlsx":
-        return exports.xlsx_bytes([statement_table(stmt, contract, year)])
+        return exports.xlsx_bytes([statement_table(stmt, contract, year), rules_table(stmt)])
     if fmt == "pdf":
         html = render_to_string(
             "coordination/releve_pdf.html", {"releve": stmt, "contrat": contract, "annee": year}

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from maillage.web.accounts.audit import log_access
 from maillage.web.accounts.permissions import staff_required, visible_departements
+from maillage.web.exports import download
 from maillage.web.territories.models import Departement
 
 from . import exports, services
@@ -85,10 +86,8 @@ def export(request, code: str, year: int, fmt: str):
     if fmt not in FORMATS:
         raise Http404("format inconnu")
     _check(request.user, code)
-    content, content_type = exports.render(services.key_figures(code, year), fmt)
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="chiffres-cles-{code}-{year}.{fmt}"'
-    return response
+    content = exports.render(services.key_figures(code, year), fmt)
+    return download(content, f"chiffres-cles-{code}-{year}.{fmt}")
 
 
 @staff_required
