@@ -36,6 +36,18 @@ def test_number(value, decimals, expected):
     assert formatting.number(value, decimals) == expected
 
 
+def test_other_values_show_as_text():
+    class Protected:
+        def __str__(self):
+            return "secret statistique"
+
+    assert formatting.number(Protected(), 1) == "secret statistique"
+    assert formatting.money(Protected()) == "secret statistique"
+    assert formatting.percent(Protected()) == "secret statistique"
+    assert formatting.money("en attente") == "en attente" and formatting.money("12.5") == "12,50 €"
+    assert formatting.number(float("nan"), 1) == "—" and formatting.number(True) == "—"
+
+
 def test_signed_changes_use_the_typographic_minus():
     assert formatting.number(1234, 0, signed=True) == f"+1{NNBSP}234"
     assert formatting.number(-56, 0, signed=True) == "\u221256"

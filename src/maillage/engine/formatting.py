@@ -90,6 +90,10 @@ def _parse(text: str) -> Decimal | None:
     return parsed if parsed.is_finite() else None
 
 
+def _numeric(value: Any) -> bool:
+    return is_number(value) or (isinstance(value, str) and _parse(value) is not None)
+
+
 def _group(digits: str) -> str:
     groups = []
     while digits:
@@ -112,8 +116,11 @@ def number(
         if parsed is None:
             return value or missing  # a marker such as « secret statistique »
         value = parsed
-    if value is None or not is_number(value):
+    if value is None:
         return missing
+    if not is_number(value):
+        # A value object the caller passes through (a protected figure, a marker): its text.
+        return str(value) if not isinstance(value, bool | float) else missing
     exact = _decimal(value)
     if decimals is not None:
         exact = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
@@ -130,15 +137,16 @@ def number(
 
 
 def money(value: int | float | Decimal | None, *, missing: str = MISSING) -> str:
-    """``12 345,67 €`` (always two decimals)."""
+    """``12 345,67 €`` (always two decimals); a marker or a missing value reads as text."""
     text = number(value, 2, missing=missing)
-    return text if text in (missing, value) else f"{text} €"
+    return f"{text} €" if _numeric(value) else text
 
 
 def percent(value: int | float | Decimal | None, decimals: int = 1, *, ratio: bool = False) -> str:
     """``12,3 %``. ``value`` is in percent points, or a ratio (0.123) with ``ratio=True``."""
-    if value is None:
-        return MISSING
+    if not _numeric(value):
+        return number(value)
+    value = _parse(value) if isinstance(value, str) else value
     return f"{number(value * 100 if ratio else value, decimals)} %"
 
 

@@ -13,7 +13,6 @@ and its spreadsheet show the same figure the same way::
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils import timezone
@@ -23,41 +22,19 @@ from maillage.engine import formatting
 register = template.Library()
 
 
-def _numeric(value):
-    """Template values may arrive as strings (``"12.5"``): read them, or give up (None)."""
-    if formatting.is_number(value):
-        return value
-    if isinstance(value, str) and value.strip():
-        try:
-            number = Decimal(value.strip())
-        except InvalidOperation:
-            return None
-        return number if number.is_finite() else None
-    return None
-
-
 @register.filter
 def fr_number(value, decimals=None):
-    number = _numeric(value)
-    if number is None:
-        return formatting.MISSING if value in (None, "") else value
-    return formatting.number(number, None if decimals in (None, "") else int(decimals))
+    return formatting.number(value, None if decimals in (None, "") else int(decimals))
 
 
 @register.filter
 def fr_money(value):
-    number = _numeric(value)
-    if number is None:
-        return formatting.MISSING if value in (None, "") else value
-    return formatting.money(number)
+    return formatting.money(value)
 
 
 @register.filter
 def fr_percent(value, arg=None):
-    number = _numeric(value)
-    if number is None:
-        return formatting.MISSING if value in (None, "") else value
-    return formatting.percent(number, ratio=arg == "ratio")
+    return formatting.percent(value, ratio=arg == "ratio")
 
 
 @register.filter
