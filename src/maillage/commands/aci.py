@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from maillage.engine import formatting
 from maillage.engine.parameters import ParameterError
 from maillage.engine.rules.contract import ContractError, load_contract_file
 from maillage.engine.rules.report import compute_contract
@@ -43,10 +44,7 @@ def calcul(contrat: Path, annee: int | None, as_json: bool) -> None:
 
 
 def _money(value: float | None) -> str:
-    if value is None:
-        return "en attente"
-    text = f"{abs(value):,.2f}".replace(",", "\u202f").replace(".", ",")
-    return ("-" if value < 0 else "") + text + " €"
+    return formatting.money(value, missing="en attente")
 
 
 def _table(headers: list[str], rows: list[list[str]], right: set[int]) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -40,7 +39,9 @@ def register(main: click.Group, import_group: click.Group) -> None:
         from maillage.cli import setup_django
 
         setup_django()
-        from maillage.web.diagnostics import presentation, services, views
+        from maillage.web import exports
+        from maillage.web.diagnostics import exports as diagnosis_exports
+        from maillage.web.diagnostics import services, views
 
         try:
             codes, label = services.resolve(
@@ -53,11 +54,11 @@ def register(main: click.Group, import_group: click.Group) -> None:
         except services.TerritoryError as error:
             raise click.ClickException(str(error)) from error
         if fmt == "json":
-            data = json.dumps(result, ensure_ascii=False, indent=1).encode()
+            data = exports.json_bytes(result)
         elif fmt == "csv":
-            data = presentation.to_csv(result).encode()
+            data = diagnosis_exports.to_csv(result)
         elif fmt == "xlsx":
-            data = presentation.to_xlsx(result)
+            data = diagnosis_exports.to_xlsx(result)
         else:
             data = views.render_pdf(codes, label, result)
         if output:

@@ -34,7 +34,7 @@ def register(main: click.Group, import_group: click.Group) -> None:
 
         if not Departement.objects.filter(code=departement).exists():
             raise click.ClickException(f"département inconnu : {departement}")
-        content, _ = exports.render(services.key_figures(departement, annee), fmt)
+        content = exports.render(services.key_figures(departement, annee), fmt)
         if output is None and fmt == "json":
             sys.stdout.buffer.write(content + b"\n")
             return

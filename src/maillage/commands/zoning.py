@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import sys
@@ -115,23 +114,31 @@ def register(main: click.Group, import_group: click.Group) -> None:
         from maillage.cli import setup_django
 
         setup_django()
+        from maillage.engine.formatting import decimals_for_unit
         from maillage.web.access import services
+        from maillage.web.exports import NUMBER, Column, Table, csv_bytes
 
         try:
             scope = services.Scope.of(departement, region)
             data = services.zoning_map(services.check_profession(profession), scope, on)
         except ValueError as error:
             raise click.ClickException(str(error)) from error
-        handle = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
-        try:
-            writer = csv.writer(handle, delimiter=";", lineterminator="\n")
-            writer.writerow(["code", "nom", "zone", "nature", "apl"])
-            for row in data["communes"]:
-                zone = row["officiel"] if source == "officiel" else row["simulation"]
-                if zone is None:
-                    continue
-                apl = "" if row["apl"] is None else repr(round(row["apl"], 6))
-                writer.writerow([row["code"], row["nom"], zone, source, apl])
-        finally:
-            if output:
-                handle.close()
+
+        table = Table(
+            "Zonage",
+            [
+                Column("code"),
+                Column("nom"),
+                Column("zone"),
+                Column("nature"),
+                Column("apl", NUMBER, decimals_for_unit("consultations/an/hab.")),
+            ],
+        )
+        for row in data["communes"]:
+            zone = row["officiel"] if source == "officiel" else row["simulation"]
+            if zone is not None:
+                table.add(row["code"], row["nom"], zone, source, row["apl"])
+        if output:
+            output.write_bytes(csv_bytes(table))
+        else:
+            sys.stdout.buffer.write(csv_bytes(table))

@@ -174,7 +174,7 @@ def test_cli_import_simulate_and_export(demo_gps, tmp_path):
         ],
     )
     assert result.exit_code == 0
-    lines = out.read_text().splitlines()
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "code;nom;zone;nature;apl" and len(lines) == 151
     assert all(line.split(";")[3] == "simulation" for line in lines[1:])
     result = runner.invoke(

@@ -78,6 +78,11 @@ def pages(d):
             404,
         ),
         "outreach:export_csv": (reverse("outreach:professional_export", args=[rpps, "csv"]), 404),
+        "outreach:export_xlsx": (
+            reverse("outreach:professional_export", args=[rpps, "xlsx"]),
+            404,
+        ),
+        "reporting:export_xlsx": (reverse("reporting:export", args=["00", Y, "xlsx"]), True),
         "outreach:webinars": (reverse("outreach:webinars"), False),
         "outreach:installations": (reverse("outreach:installations"), False),
         "outreach:contracts": (reverse("outreach:contracts"), False),

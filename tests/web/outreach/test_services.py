@@ -16,6 +16,7 @@ from maillage.web.accounts.models import AuditEntry
 from maillage.web.accounts.roles import Role
 from maillage.web.outreach import privacy, services
 from maillage.web.outreach.contracts import ContractRuleError, build_terms
+from maillage.web.outreach.exports import records_csv
 from maillage.web.outreach.importers import import_contacts
 from maillage.web.outreach.models import (
     Campaign,
@@ -283,7 +284,7 @@ def test_gdpr_export_and_erase(demo_territory):
     services.create_contract(p, "00", "caim", dt.date(2024, 3, 1), {"jours": 4})
     records = services.professional_records(p)
     assert records["contacts"][0]["commentaire"] == "note" and len(records["jalons"]) == 3
-    assert "contacts;commentaire;note;1" in services.records_csv(records)
+    assert "contacts;commentaire;note;1" in records_csv(records).decode("utf-8-sig")
     json.dumps(records)
     counts = privacy.erase_professional_records(p, admin)
     assert counts["contacts"] == 1 and counts["contrats_conserves"] == 1

@@ -268,10 +268,10 @@ def test_exports_and_pdf_artifact(demo):
         "Exercice coordonné",
         "Offre de soins",
     ]
-    assert (
-        workbook["Accompagnement"]["B2"].value
-        == figures["accompagnement"]["accompagnements"]["valeur"]
-    )
+    values = {r[0].value: r[1] for r in workbook["Accompagnement"].iter_rows()}
+    accompanied = values["Accompagnements (hors webinaires)"]
+    assert accompanied.value == figures["accompagnement"]["accompagnements"]["valeur"]
+    assert accompanied.data_type == "n"
     pdf = exports.as_pdf(figures)
     assert pdf.startswith(b"%PDF")
     ARTIFACTS.mkdir(exist_ok=True)

@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from maillage.engine import formatting
+
 from .loader import ParameterSet, ParameterValue, load_parameters
 
 CENT = Decimal("0.01")
-NNBSP = "\u202f"  # narrow no-break space, French thousands separator
 
 
 def dec(value: Any) -> Decimal:
@@ -50,17 +51,8 @@ def add_years(day: dt.date, years: int) -> dt.date:
     return add_months(day, 12 * years)
 
 
-def format_money(value: Decimal | None) -> str:
-    """French display: ``12 345,67 €`` (narrow no-break space as thousands separator)."""
-    if value is None:
-        return "—"
-    sign = "-" if value < 0 else ""
-    units, cents = f"{abs(value):.2f}".split(".")
-    groups = []
-    while units:
-        groups.insert(0, units[-3:])
-        units = units[:-3]
-    return f"{sign}{NNBSP.join(groups)},{cents} €"
+# Amounts in the rules' explanations are written by the one French formatting layer.
+format_money = formatting.money
 
 
 def money_json(value: Decimal | None) -> float | None:

@@ -16,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from maillage.engine import formatting
 from maillage.engine.rules.cpts import MISSION_LABELS
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
@@ -442,4 +443,4 @@ class Payment(models.Model):
         verbose_name = "paiement"
 
     def __str__(self) -> str:
-        return f"Paiement du {self.date:%d/%m/%Y} : {self.montant} €"
+        return f"Paiement du {formatting.date(self.date)} : {formatting.money(self.montant)}"

@@ -6,16 +6,13 @@ validations are explicit audit events; the contract and structure pages read bot
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -27,9 +24,11 @@ from maillage.web.accounts.permissions import role_required
 from maillage.web.accounts.personal_data import personal_data
 from maillage.web.accounts.roles import Role
 from maillage.web.accounts.scope import can_see_departement, visible_departements
+from maillage.web.exports import csv_bytes, download
 from maillage.web.supply.models import Structure
 from maillage.web.territories.models import Departement, Region
 
+from . import exports as contract_exports
 from . import forms, services
 from .history import contract_history, dossier_history
 from .models import (
@@ -474,113 +473,27 @@ def criterion_add(request, pk: int):
 # Exports
 
 
-def _statement_rows(stmt) -> tuple[list[str], list[list]]:
-    headers = ["Type", "Date", "Année de contrat", "Mission", "Composante", "Montant (€)", "Détail"]
-    rows = []
-    for r in stmt["dus"]:
-        rows.append(
-            [
-                "dû",
-                r.get("date"),
-                r.get("annee_contrat", ""),
-                r.get("mission_libelle", ""),
-                r.get("composante_libelle", ""),
-                r["montant"],
-                r.get("detail", ""),
-            ]
-        )
-    for p in stmt["verses"]:
-        rows.append(
-            [
-                "versé",
-                p.date.isoformat(),
-                p.annee_contrat or "",
-                p.get_mission_display(),
-                p.composante,
-                float(p.montant),
-                p.reference,
-            ]
-        )
-    rows.append(["total dû", "", "", "", "", float(stmt["total_du"]), ""])
-    rows.append(["total versé", "", "", "", "", float(stmt["total_verse"]), ""])
-    rows.append(["écart dû − versé", "", "", "", "", float(stmt["ecart"]), ""])
-    return headers, rows
-
-
 @role_required(*VIEWERS)
 def export(request, pk: int, fmt: str):
+    if fmt not in ("csv", "xlsx", "pdf"):
+        raise Http404("format d'export inconnu")
     contract = _contract_for(request, pk)
     year = _year(request, contract)
     try:
         stmt = services.statement(contract, year)
     except (ContractError, ValueError) as exc:
         return HttpResponse(f"Contrat incomplet : {exc}", status=409, content_type="text/plain")
-    name = f"releve-{contract.dossier.structure.identifiant}-{year}"
-    headers, rows = _statement_rows(stmt)
-    if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response, delimiter=";")
-        writer.writerow(headers)
-        writer.writerows(
-            [[str(c).replace(".", ",") if isinstance(c, float) else c for c in r] for r in rows]
-        )
-        return response
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        wb = Workbook()
-        ws = wb.active
-        ws.title = f"Relevé {year}"
-        ws.append([f"{contract} — relevé {year}"])
-        ws.append(headers)
-        for row in rows:
-            ws.append([c if c is not None else "" for c in row])
-        buffer = io.BytesIO()
-        wb.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
-    if fmt == "pdf":
-        from weasyprint import HTML
-
-        html = render_to_string(
-            "coordination/releve_pdf.html", {"releve": stmt, "contrat": contract, "annee": year}
-        )
-        pdf = HTML(string=html).write_pdf()
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-        return response
-    raise Http404("format d'export inconnu")
+    name = f"releve-{contract.dossier.structure.identifiant}-{year}.{fmt}"
+    return download(contract_exports.statement_file(stmt, contract, year, fmt), name)
 
 
 @role_required(*VIEWERS)
 @personal_data
 def audit_csv(request, pk: int):
     contract = _contract_for(request, pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="historique-contrat-{pk}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(["date", "utilisateur", "action", "objet", "avant", "après"])
     log_access(request, "historique-contrat", str(pk), "export de l'historique d'un contrat")
-    for change in contract_history(contract):
-        row = change.as_row()
-        writer.writerow(
-            [
-                row["date"],
-                row["utilisateur"],
-                row["action"],
-                row["libelle"],
-                row["avant"],
-                row["apres"],
-            ]
-        )
-    return response
+    table = contract_exports.audit_table(contract_history(contract))
+    return download(csv_bytes(table), f"historique-contrat-{pk}.csv")
 
 
 # ---------------------------------------------------------------------------------------------

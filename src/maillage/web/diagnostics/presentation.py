@@ -6,10 +6,9 @@ cannot reach a hidden value because it is not in their input.
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
+from maillage.engine import formatting
 from maillage.engine.indicators import AGE_BANDS, SECRET_LABEL
 
 from . import svg
@@ -22,17 +21,9 @@ LEVEL_LABELS = (
 )
 
 
-def fmt(value: float | None, secret: bool = False, decimals: int = 1) -> str:
+def fmt(value: float | None, secret: bool = False, decimals: int = 1, signed: bool = False) -> str:
     """French number formatting; secret values read "secret statistique"."""
-    if secret:
-        return SECRET_LABEL
-    if value is None:
-        return "—"
-    if decimals == 0 or (float(value).is_integer() and decimals <= 1 and abs(value) >= 100):
-        text = f"{value:,.0f}"
-    else:
-        text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u202f").replace(".", ",")
+    return SECRET_LABEL if secret else formatting.number(value, decimals, signed=signed)
 
 
 def _cell(entry: dict, level: str) -> dict[str, Any]:
@@ -53,18 +44,21 @@ def present(result: dict[str, Any]) -> dict[str, Any]:
         "france": "France",
     }
 
-    def row(entry, decimals=1):
+    def row(entry, signed=False):
+        # The unit sets the decimals, the same in the page, the PDF and the exports.
+        decimals = formatting.decimals_for_unit(entry["unite"])
         cells = [_cell(entry, level) for level, _ in LEVEL_LABELS]
         return {
             "entry": entry,
-            "cells": [dict(c, texte=fmt(c["valeur"], c["secret"], decimals)) for c in cells],
+            "cells": [
+                dict(c, texte=fmt(c["valeur"], c["secret"], decimals, signed)) for c in cells
+            ],
         }
 
-    population = [
-        row(by_code[c], 1 if c != "population" else 0) for c in ("population", "surface", "densite")
-    ]
+    population = [row(by_code[c]) for c in ("population", "surface", "densite")]
     ages = [row(by_code[f"age.{code}"]) for code, _ in AGE_BANDS] + [row(by_code["age.75_plus"])]
     supply = []
+    count_decimals = formatting.decimals_for_unit("professionnels")
     categories = [e["categorie"] for e in entries if e.get("mesure") == "effectif"]
     for category in categories:
         base = f"offre.{category}"
@@ -72,9 +66,11 @@ def present(result: dict[str, Any]) -> dict[str, Any]:
         supply.append(
             {
                 "libelle": effectif["libelle"].split(" : ")[0],
-                "effectif": fmt(effectif["valeur"], effectif["secret"], 0),
+                "effectif": fmt(effectif["valeur"], effectif["secret"], count_decimals),
                 "liberaux": fmt(
-                    by_code[f"{base}.liberaux"]["valeur"], by_code[f"{base}.liberaux"]["secret"], 0
+                    by_code[f"{base}.liberaux"]["valeur"],
+                    by_code[f"{base}.liberaux"]["secret"],
+                    count_decimals,
                 ),
                 "densite": row(by_code[f"{base}.densite"]),
             }
@@ -83,16 +79,10 @@ def present(result: dict[str, Any]) -> dict[str, Any]:
     for e in entries:
         if e["bloc"] != "evolution":
             continue
-        line = row(e, 2 if e["code"] == "evolution.taux_annuel" else 0)
-        if e["code"] in ("evolution.absolue", "evolution.taux_annuel"):
-            for cell in line["cells"]:  # a change reads with its sign: +1 234 / −56
-                if cell["valeur"] is not None and cell["valeur"] > 0:
-                    cell["texte"] = "+" + cell["texte"]
-                elif cell["valeur"] is not None and cell["valeur"] < 0:
-                    cell["texte"] = "−" + cell["texte"].lstrip("-")
-        evolution.append(line)
+        # a change reads with its sign: +1 234 / −56
+        evolution.append(row(e, e["code"] in ("evolution.absolue", "evolution.taux_annuel")))
     gp60 = by_code.get("offre.medecin_generaliste.part_60_plus")
-    health = [row(e, 2) for e in entries if e["bloc"] == "sante"]
+    health = [row(e) for e in entries if e["bloc"] == "sante"]
 
     age_chart = svg.bar_chart(
         "Structure par âge : part de chaque tranche (%)",
@@ -138,137 +128,3 @@ def present(result: dict[str, Any]) -> dict[str, Any]:
         "age_chart": age_chart,
         "supply_chart": supply_chart,
     }
-
-
-# ---------------------------------------------------------------------------------------------
-# Flat rows for CSV / XLSX
-
-BLOCKS = (
-    ("population", "Population"),
-    ("evolution", "Évolution de la population"),
-    ("ages", "Âges"),
-    ("offre", "Offre de soins"),
-    ("sante", "Indicateurs de santé"),
-)
-HEADER = [
-    "code",
-    "libelle",
-    "valeur",
-    "unite",
-    "numerateur",
-    "denominateur",
-    "secret",
-    "departement",
-    "region",
-    "france",
-    "source",
-    "millesime",
-]
-
-
-def flat_rows(result: dict[str, Any], bloc: str | None = None) -> list[list[Any]]:
-    rows = []
-    for e in result["indicateurs"]:
-        if bloc and e["bloc"] != bloc:
-            continue
-        secret_cmp = e.get("secret_comparaisons", {})
-        rows.append(
-            [
-                e["code"],
-                e["libelle"],
-                SECRET_LABEL if e["secret"] else e["valeur"],
-                e["unite"],
-                e["numerateur"],
-                e["denominateur"],
-                "oui" if e["secret"] else "non",
-                *[
-                    SECRET_LABEL if secret_cmp.get(level) else e["comparaisons"].get(level)
-                    for level in ("departement", "region", "france")
-                ],
-                e["source"],
-                e["millesime"],
-            ]
-        )
-    return rows
-
-
-def to_csv(result: dict[str, Any]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    t = result["territoire"]
-    writer.writerow(["# territoire", t.get("nom", ""), "communes", ",".join(t["communes"])])
-    writer.writerow(["# taille CPTS", t["taille_cpts"], "date", result["date"]])
-    writer.writerow(["bloc", *HEADER])
-    for bloc, _label in BLOCKS:
-        for r in flat_rows(result, bloc):
-            writer.writerow([bloc, *r])
-    return out.getvalue()
-
-
-def to_xlsx(result: dict[str, Any]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Territoire"
-    t = result["territoire"]
-    fonct = t.get("fonctionnement_cpts") or {}
-    for label, value in (
-        ("Territoire", t.get("nom", "")),
-        ("Nombre de communes", t["nb_communes"]),
-        ("Population", t["population"]),
-        ("Surface (km²)", t["surface_km2"]),
-        ("Densité (hab./km²)", t["densite"]),
-        ("Taille de CPTS", t["taille_cpts"]),
-        ("Fonctionnement CPTS (€ par an)", fonct.get("montant")),
-        ("Paramètres vérifiés", "oui" if fonct.get("verifie") else "non vérifié"),
-        ("Date", result["date"]),
-        (
-            "Secret statistique",
-            f"effectifs communaux < {result['secret']['seuil']} remplacés par une valeur de "
-            "substitution fixe ; totaux pouvant être sous le seuil masqués",
-        ),
-        ("Communes", ", ".join(t["communes"])),
-    ):
-        ws.append([label, value])
-    for bloc, label in BLOCKS:
-        sheet = wb.create_sheet(label)
-        sheet.append(HEADER)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for r in flat_rows(result, bloc):
-            sheet.append(r)
-    sheet = wb.create_sheet("Établissements")
-    sheet.append(
-        [
-            "classe",
-            "libelle",
-            "nombre dans le territoire",
-            "plus proche",
-            "commune",
-            "distance (km)",
-        ]
-    )
-    for e in result["etablissements"]:
-        near = e["plus_proche"] or {}
-        sheet.append(
-            [
-                e["classe"],
-                e["libelle"],
-                e["nombre"],
-                near.get("nom"),
-                near.get("commune"),
-                near.get("distance_km"),
-            ]
-        )
-    sheet = wb.create_sheet("Exercice coordonné")
-    sheet.append(["type", "nom", "identifiant", "relation", "communes dans le territoire"])
-    for kind, rows in result["structures"].items():
-        for s in rows:
-            sheet.append(
-                [kind, s["nom"], s["identifiant"], s["relation"], s["communes_dans_le_territoire"]]
-            )
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()

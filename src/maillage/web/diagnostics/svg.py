@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from html import escape
 
+from maillage.engine import formatting
 from maillage.web.territories.models import Commune
 
 
@@ -101,7 +102,7 @@ def bar_chart(
                 parts.append(f'<text x="{label_w + 2}" y="{by + bar_h - 1}" font-size="9">—</text>')
                 continue
             w = max(0.0, value / top * plot_w)
-            text = f"{value:.1f}".replace(".", ",")
+            text = formatting.number(value, 1)
             parts.append(
                 f'<rect x="{label_w}" y="{by}" width="{w:.1f}" height="{bar_h - 1}" '
                 f'fill="{COLORS.get(key, "#777")}"/>'

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
@@ -14,10 +12,12 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from maillage.web import exports
 from maillage.web import request_params as bounds
 from maillage.web.territories.models import Commune, Departement
 from maillage.web.territories.services import zonings_summary
 
+from . import exports as diagnosis_exports
 from . import presentation, services, svg
 from .models import SavedTerritory
 
@@ -113,29 +113,16 @@ def export(request, fmt: str):
         codes, label = selection_from(request.GET, request.user)
     except (services.TerritoryError, bounds.ParameterError) as error:
         return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    if fmt not in ("pdf", "csv", "xlsx", "json"):
+        raise Http404
     if fmt == "pdf":
-        data = render_pdf(codes, label)
-        return _download(data, "application/pdf", "diagnostic.pdf")
+        return exports.download(render_pdf(codes, label), "diagnostic.pdf")
     result = services.diagnose(codes, label=label)
     if fmt == "csv":
-        data = presentation.to_csv(result).encode("utf-8-sig")
-        return _download(data, "text/csv; charset=utf-8", "diagnostic.csv")
+        return exports.download(diagnosis_exports.to_csv(result), "diagnostic.csv")
     if fmt == "xlsx":
-        return _download(
-            presentation.to_xlsx(result),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "diagnostic.xlsx",
-        )
-    if fmt == "json":
-        data = json.dumps(result, ensure_ascii=False, indent=1).encode()
-        return _download(data, "application/json", "diagnostic.json")
-    raise Http404
-
-
-def _download(data: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+        return exports.download(diagnosis_exports.to_xlsx(result), "diagnostic.xlsx")
+    return exports.download(exports.json_bytes(result), "diagnostic.json")
 
 
 def pdf_html(codes: list[str], label: str = "", result: dict | None = None) -> str:
@@ -156,9 +143,7 @@ def pdf_html(codes: list[str], label: str = "", result: dict | None = None) -> s
 
 
 def render_pdf(codes: list[str], label: str = "", result: dict | None = None) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=pdf_html(codes, label, result)).write_pdf()
+    return exports.pdf_bytes(pdf_html(codes, label, result))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from maillage.engine import formatting
 from maillage.web.supply.models import Professional, SupplyImport
 from maillage.web.territories.models import Departement
 
@@ -298,7 +299,8 @@ class ScheduledPayment(models.Model):
         verbose_name = "échéance"
 
     def __str__(self) -> str:
-        return f"{self.libelle} : {self.montant} € le {self.date_prevue:%d/%m/%Y}"
+        amount, day = formatting.money(self.montant), formatting.date(self.date_prevue)
+        return f"{self.libelle} : {amount} le {day}"
 
 
 class Payment(models.Model):
@@ -316,4 +318,4 @@ class Payment(models.Model):
         verbose_name = "versement"
 
     def __str__(self) -> str:
-        return f"versement de {self.montant} € le {self.date:%d/%m/%Y}"
+        return f"versement de {formatting.money(self.montant)} le {formatting.date(self.date)}"

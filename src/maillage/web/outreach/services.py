@@ -3,9 +3,7 @@ retention and GDPR requests. Views, commands and the demo all go through these f
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 
 from django.conf import settings
@@ -453,22 +451,3 @@ def professional_records(professional: Professional, user=None) -> dict:
             cls=DjangoJSONEncoder,
         )
     )
-
-
-def records_csv(records: dict) -> str:
-    """The export as one CSV table: section, then the fields of each row."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(["section", "champ", "valeur", "ligne"])
-    for field_name, value in records["professionnel"].items():
-        writer.writerow(["professionnel", field_name, value, 1])
-    for section, rows in records.items():
-        if section == "professionnel":
-            continue
-        for index, row in enumerate(rows, start=1):
-            if isinstance(row, dict):
-                for field_name, value in row.items():
-                    writer.writerow([section, field_name, "" if value is None else value, index])
-            else:
-                writer.writerow([section, "valeur", row, index])
-    return out.getvalue()

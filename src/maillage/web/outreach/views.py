@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -23,10 +23,12 @@ from maillage.web.accounts.permissions import role_required, staff_required
 from maillage.web.accounts.personal_data import personal_data
 from maillage.web.accounts.roles import Role, roles_of
 from maillage.web.accounts.scope import require_departement, visible_departements
+from maillage.web.exports import download, json_bytes
 from maillage.web.supply.models import Professional
 
 from . import forms, privacy, services
 from .contracts import ContractRuleError
+from .exports import records_csv, records_xlsx
 from .models import (
     Campaign,
     Contact,
@@ -37,6 +39,8 @@ from .models import (
     Payment,
     Webinar,
 )
+
+GDPR_FORMATS = {"json": json_bytes, "csv": records_csv, "xlsx": records_xlsx}
 
 
 def _campaigns(user):
@@ -277,7 +281,7 @@ def professional(request, rpps: str):
 @staff_required
 @personal_data
 def professional_export(request, rpps: str, fmt: str):
-    if fmt not in ("json", "csv"):
+    if fmt not in GDPR_FORMATS:
         raise Http404("format inconnu")
     professional, _ = _professional_for(request, rpps)
     records = services.professional_records(professional, request.user)
@@ -288,14 +292,8 @@ def professional_export(request, rpps: str, fmt: str):
         AuditEntry.Action.EXPORT,
         comment=f"export des données d'accompagnement ({fmt}) à la demande du professionnel",
     )
-    if fmt == "csv":
-        response = HttpResponse(
-            services.records_csv(records), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        response = JsonResponse(records, json_dumps_params={"ensure_ascii": False, "indent": 2})
-    response["Content-Disposition"] = f'attachment; filename="accompagnement-{rpps}.{fmt}"'
-    return response
+    data = GDPR_FORMATS[fmt](records)
+    return download(data, f"accompagnement-{rpps}.{fmt}")
 
 
 @role_required(Role.ADMINISTRATEUR)

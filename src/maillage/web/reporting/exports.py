@@ -1,81 +1,131 @@
-"""The key figures as JSON, XLSX (openpyxl) or PDF (WeasyPrint, from an HTML template)."""
+"""The key figures as JSON, XLSX or PDF (through the shared export module).
+
+The workbook holds numbers as numbers (counts, shares in percent with one decimal, amounts in
+euros with two), with the labels of the page; the PDF is the print template.
+"""
 
 from __future__ import annotations
 
-import io
-import json
 from pathlib import Path
 
 from django.template.loader import render_to_string
 
+from maillage.engine import formatting
+from maillage.web import exports
+from maillage.web.exports import INTEGER, MONEY, NUMBER, Column, Figure, Table
+
+from .services import COORDINATION_LABELS
+
 PRINT_CSS = Path(__file__).with_name("static") / "reporting" / "rapport-print.css"
+SHARE_DECIMALS = formatting.decimals_for_unit("%")
+DENSITY_DECIMALS = formatting.decimals_for_unit("pour 100 000 hab.")
 
 
 def as_json(figures: dict) -> bytes:
-    return json.dumps(figures, ensure_ascii=False, indent=2, default=str).encode()
+    return exports.json_bytes(figures)
 
 
-def as_xlsx(figures: dict) -> bytes:
-    from openpyxl import Workbook
+def _count(value) -> Figure:
+    return Figure(value, 0)
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Accompagnement"
+
+def _outreach(figures: dict) -> Table:
     a = figures["accompagnement"]
-    sheet.append(["Chiffres clés", figures["departement"]["nom"], figures["annee"]])
-    sheet.append(["Accompagnements (hors webinaires)", a["accompagnements"]["valeur"]])
-    sheet.append(["Part des médecins généralistes (%)", a["part_medecins_generalistes"]["valeur"]])
-    sheet.append(["Webinaires", a["webinaires"]["valeur"]])
-    sheet.append(["Participants aux webinaires", a["participants_webinaires"]["valeur"]])
+    table = Table("Accompagnement", [Column("Indicateur"), Column("Valeur")])
+    departement = figures["departement"]
+    table.add("Département", f"{departement['nom']} ({departement['code']})")
+    table.add("Année", str(figures["annee"]))
+    table.add("Accompagnements (hors webinaires)", _count(a["accompagnements"]["valeur"]))
+    table.add(
+        "Part des médecins généralistes (%)",
+        Figure(a["part_medecins_generalistes"]["valeur"], SHARE_DECIMALS),
+    )
+    table.add("Webinaires", _count(a["webinaires"]["valeur"]))
+    table.add("Participants aux webinaires", _count(a["participants_webinaires"]["valeur"]))
     for key, label in (
         ("nouveaux", "Nouveaux professionnels"),
         ("infirmiers", "Nouveaux infirmiers"),
     ):
         block = a["installations"][key]
-        sheet.append([f"{label} installés", block["installes"]["valeur"]])
-        sheet.append([f"{label} accompagnés", block["accompagnes"]["valeur"]])
-        sheet.append([f"{label} contrôlés", block["controles"]["valeur"]])
-    sheet.append([])
-    sheet.append(["Canal", "Contacts"])
+        table.add(f"{label} installés", _count(block["installes"]["valeur"]))
+        table.add(f"{label} accompagnés", _count(block["accompagnes"]["valeur"]))
+        table.add(f"{label} contrôlés", _count(block["controles"]["valeur"]))
     for row in a["par_canal"]:
-        sheet.append([row["libelle"], row["valeur"]])
-    sheet.append([])
-    sheet.append(["Profession", "Contacts"])
+        table.add(f"Contacts par canal : {row['libelle']}", _count(row["valeur"]))
     for row in a["par_profession"]:
-        sheet.append([row["libelle"], row["valeur"]])
-    contracts = workbook.create_sheet("Contrats")
-    contracts.append(["Type", "Nombre signés", "Montant prévu (€)", "Versé dans l'année (€)"])
-    for row in a["contrats"]:
-        contracts.append(
-            [row["libelle"], row["nombre"], row["montant_prevu"], row["verse_dans_annee"]]
-        )
-    coordination = workbook.create_sheet("Exercice coordonné")
+        table.add(f"Contacts par profession : {row['libelle']}", _count(row["valeur"]))
+    table.add("Versements de l'année (€)", Figure(a["versements_total"]["valeur"], money=True))
+    return table
+
+
+def _contracts(figures: dict) -> Table:
+    table = Table(
+        "Contrats",
+        [
+            Column("Type"),
+            Column("Nombre signés", INTEGER),
+            Column("Montant prévu (€)", MONEY),
+            Column("Versé dans l'année (€)", MONEY),
+        ],
+    )
+    for row in figures["accompagnement"]["contrats"]:
+        table.add(row["libelle"], row["nombre"], row["montant_prevu"], row["verse_dans_annee"])
+    return table
+
+
+def _coordination(figures: dict) -> Table:
     c = figures["exercice_coordonne"]
-    if c["disponible"]:
-        for key, value in c["chiffres"].items():
-            if isinstance(value, dict | list):
-                value = json.dumps(value, ensure_ascii=False, default=str)
-            coordination.append([key, value])
-    else:
-        coordination.append([c["message"]])
-    supply = workbook.create_sheet("Offre de soins")
+    table = Table("Exercice coordonné", [Column("Indicateur"), Column("Valeur")])
+    if not c["disponible"]:
+        table.add("Indisponible", c["message"])
+        return table
+    shown = {row["cle"]: row for row in c["lignes"]}
+    for key, value in c["chiffres"].items():
+        if key not in shown:
+            continue  # département and year: in the first sheet
+        label, kind = COORDINATION_LABELS.get(key, (shown[key]["libelle"], ""))
+        if kind == "part" and formatting.is_number(value):
+            value = Figure(100 * value, SHARE_DECIMALS)
+            label += " (%)"
+        elif kind == "montant":
+            value = Figure(value, money=True)
+        elif kind == "nombre":
+            value = _count(value)
+        else:
+            value = shown[key]["valeur"]  # the page's text (professions listed by label)
+        table.add(label, value)
+    return table
+
+
+def _supply(figures: dict) -> Table:
     o = figures["offre"]
     y0, y1 = o["annees"]
-    supply.append(["Catégorie", f"Nombre {y0}", f"Densité {y0}", f"Nombre {y1}", f"Densité {y1}"])
+    table = Table(
+        "Offre de soins",
+        [
+            Column("Catégorie"),
+            Column(f"Nombre {y0}", INTEGER),
+            Column(f"Densité {y0} (pour 100 000 hab.)", NUMBER, DENSITY_DECIMALS),
+            Column(f"Nombre {y1}", INTEGER),
+            Column(f"Densité {y1} (pour 100 000 hab.)", NUMBER, DENSITY_DECIMALS),
+        ],
+        preamble=[("Note", o["note"]), ("Population", o["population"])],
+    )
     for row in o["lignes"]:
-        supply.append(
-            [
-                row["libelle"],
-                row["nombre_precedent"],
-                row["densite_precedente"],
-                row["nombre"],
-                row["densite"],
-            ]
+        table.add(
+            row["libelle"],
+            row["nombre_precedent"],
+            row["densite_precedente"],
+            row["nombre"],
+            row["densite"],
         )
-    supply.append([o["note"]])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return table
+
+
+def as_xlsx(figures: dict) -> bytes:
+    return exports.xlsx_bytes(
+        [_outreach(figures), _contracts(figures), _coordination(figures), _supply(figures)]
+    )
 
 
 def as_html(figures: dict) -> str:
@@ -83,16 +133,13 @@ def as_html(figures: dict) -> str:
 
 
 def as_pdf(figures: dict) -> bytes:
-    from weasyprint import CSS, HTML
-
-    return HTML(string=as_html(figures)).write_pdf(stylesheets=[CSS(filename=str(PRINT_CSS))])
+    return exports.pdf_bytes(as_html(figures), [PRINT_CSS])
 
 
-def render(figures: dict, fmt: str) -> tuple[bytes, str]:
-    if fmt == "json":
-        return as_json(figures), "application/json"
-    if fmt == "xlsx":
-        return as_xlsx(figures), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    if fmt == "pdf":
-        return as_pdf(figures), "application/pdf"
-    raise ValueError(fmt)
+RENDERERS = {"json": as_json, "xlsx": as_xlsx, "pdf": as_pdf}
+
+
+def render(figures: dict, fmt: str) -> bytes:
+    if fmt not in RENDERERS:
+        raise ValueError(fmt)
+    return RENDERERS[fmt](figures)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 
+from maillage.engine import formatting
 from maillage.engine.sources.professions import load_profession_table
 from maillage.engine.vocabulary import GP, NURSE
 from maillage.web.outreach.models import (
@@ -265,11 +266,6 @@ COORDINATION_LABELS = {
 }
 
 
-def french_number(value, decimals: int = 0) -> str:
-    text = f"{float(value):,.{decimals}f}"
-    return text.replace(",", "\u202f").replace(".", ",")
-
-
 def coordination_rows(figures: dict) -> list[dict]:
     """Display rows of the coordination figures (known keys labelled, others kept as is)."""
     labels = load_profession_table().labels
@@ -281,11 +277,11 @@ def coordination_rows(figures: dict) -> list[dict]:
         if value is None:
             text = "—"
         elif kind == "nombre":
-            text = french_number(value)
+            text = formatting.number(value, 0)
         elif kind == "part":
-            text = french_number(100 * float(value), 1) + " %"
+            text = formatting.percent(value, 1, ratio=True)
         elif kind == "montant":
-            text = french_number(value, 2)
+            text = formatting.number(value, 2)
         elif kind == "profession" and isinstance(value, dict):
             text = ", ".join(f"{labels.get(k, k)} : {v}" for k, v in value.items()) or "—"
         else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from maillage.web import request_params as bounds
@@ -12,6 +12,7 @@ from maillage.web.accounts.audit import log_access
 from maillage.web.accounts.permissions import staff_required
 from maillage.web.accounts.personal_data import personal_data
 from maillage.web.accounts.scope import require_departement, scoped
+from maillage.web.exports import download
 from maillage.web.territories.models import Departement
 
 from . import exports, services
@@ -86,10 +87,8 @@ def export(request, code: str, year: int, fmt: str):
     if fmt not in FORMATS:
         raise Http404("format inconnu")
     _check(request.user, code)
-    content, content_type = exports.render(services.key_figures(code, year), fmt)
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="chiffres-cles-{code}-{year}.{fmt}"'
-    return response
+    content = exports.render(services.key_figures(code, year), fmt)
+    return download(content, f"chiffres-cles-{code}-{year}.{fmt}")
 
 
 @staff_required

@@ -72,6 +72,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "maillage.web.context.site",
             ],
+            # French number / amount / date filters of the one formatting layer.
+            "builtins": ["maillage.web.formatting"],
         },
     },
 ]
@@ -118,6 +120,8 @@ TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
+# Django's filters use the same separators and date format as maillage.engine.formatting.
+FORMAT_MODULE_PATH = ["maillage.web.formats"]
 
 STATIC_URL = "/static/"
 # django-leaflet's bundled Leaflet is served from the package's static folder. The app itself is

@@ -16,6 +16,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from maillage.engine import formatting
+
 from ..common import ParameterTrail, add_months, round_cents
 from .model import (
     MISSION_LABELS,
@@ -132,14 +134,10 @@ def _variable_amount(mission: Mission, k: int, prorata: Decimal) -> tuple[Decima
     for ind in mission.indicators:
         rate = ind.achievement(k)
         total += rate * ind.weight
-        parts.append(f"{ind.code} {_fr(rate * 100, 1)} % × poids {_fr(ind.weight)}")
+        achieved, weight = formatting.number(rate * 100, 1), formatting.number(ind.weight)
+        parts.append(f"{ind.code} {achieved} % × poids {weight}")
     amount = round_cents(total * mission.variable * prorata)
     detail = "; ".join(parts)
     if prorata != 1:
-        detail += f" ; prorata {_fr(prorata, 4)}"
+        detail += f" ; prorata {formatting.number(prorata, 4)}"
     return amount, detail
-
-
-def _fr(value: Decimal, places: int | None = None) -> str:
-    text = f"{value:.{places}f}" if places is not None else f"{value.normalize():f}"
-    return text.replace(".", ",")
