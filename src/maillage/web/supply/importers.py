@@ -69,6 +69,8 @@ def import_professional_activity(
         known = latest.get(record.identifiant_national)
         if known is None or record.annee > known.annee:
             latest[record.identifiant_national] = record
+    if not latest:
+        raise SourceError(path, "aucune ligne de données après l'en-tête", line=2, character=1)
     report = ImportReport(f"Import de l'activité des professionnels ({path.name})", dry_run)
     with atomic_import(report):
         existing = Professional.objects.in_bulk(list(latest), field_name="identifiant_national")
@@ -117,6 +119,8 @@ def import_finess(
     path = Path(path)
     parse = finess.FinessReport()
     records = list(_tick(progress, finess.iter_establishments(path, report=parse)))
+    if not records:
+        raise SourceError(path, "aucun établissement dans le fichier", line=2, character=1)
     labels = finess.load_category_table().labels
     communes = _current_commune({r.code_insee for r in records if r.code_insee})
     rows = {}

@@ -46,6 +46,13 @@ def import_etalab(
     departements = list(etalab.read_departements(paths["departements"]))
     epcis = list(etalab.read_epci(paths["epci"]))
     communes = list(_tick(progress, etalab.read_communes(paths["communes"])))
+    if not communes:  # an import would otherwise « succeed » with an empty referential
+        raise etalab.SourceError(
+            paths["communes"],
+            "aucune commune dans le fichier",
+            column="[0]",
+            expected="un tableau JSON de communes non vide",
+        )
     if departement:
         communes = [c for c in communes if c.departement == departement]
         if not communes:
@@ -357,7 +364,15 @@ def import_geojson(
 ) -> ImportReport:
     shapes = []
     for path in paths:
+        found = len(shapes)
         shapes.extend(_tick(progress, geojson.read_commune_shapes(Path(path))))
+        if len(shapes) == found:
+            raise geojson.SourceError(
+                path,
+                "aucune commune dans le fichier",
+                column="features",
+                expected="au moins une entité (Feature) de commune",
+            )
     rows: dict[str, dict] = {}
     centres_only: dict[str, dict] = {}
     outlines = {s.code: s.outline for s in shapes if s.outline is not None}
