@@ -17,7 +17,7 @@ from maillage.engine.sources.errors import SourceError
 from maillage.engine.sources.tabular import read_delimited
 from maillage.engine.sources.textinput import SPREADSHEET
 from maillage.web.accounts.models import User
-from maillage.web.imports import ImportReport, atomic_import
+from maillage.web.imports import ImportReport, PlannedWrites, atomic_import, insert_statement
 from maillage.web.supply.models import Professional
 
 from .models import Campaign, Channel, Contact, Team
@@ -116,18 +116,20 @@ def import_contacts(path: Path, dry_run: bool = False, progress=None) -> ImportR
     if progress:
         progress(len(rows))
     report = ImportReport(f"Contacts avec les professionnels — {Path(path).name}", dry_run)
-    with atomic_import(report):
-        known = set(
-            Contact.objects.filter(cle_import__in=[r["cle_import"] for r in rows]).values_list(
-                "cle_import", flat=True
-            )
+    known = set(
+        Contact.objects.filter(cle_import__in=[r["cle_import"] for r in rows]).values_list(
+            "cle_import", flat=True
         )
-        new = []
-        for row in rows:
-            if row["cle_import"] in known:
-                continue
-            known.add(row["cle_import"])
-            new.append(Contact(**row))
-        Contact.objects.bulk_create(new)
-        report.add("contacts", created=len(new), unchanged=len(rows) - len(new))
+    )
+    new = []
+    for row in rows:
+        if row["cle_import"] in known:
+            continue
+        known.add(row["cle_import"])
+        new.append(Contact(**row))
+    plan = PlannedWrites("contacts", created=len(new), unchanged=len(rows) - len(new))
+    if new:
+        plan.statements.append(insert_statement(Contact, new))
+    with atomic_import(report):
+        plan.apply(report)
     return report
