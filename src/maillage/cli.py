@@ -35,6 +35,7 @@ REGISTERING_MODULES = (
     "maillage.commands.coordination",
     "maillage.commands.outreach",
     "maillage.commands.reporting",
+    "maillage.commands.backup",
 )
 
 
