@@ -29,7 +29,7 @@ import pytest
 from click.testing import CliRunner
 
 from maillage.cli import main
-from tests.conftest import ETALAB_DIR
+from tests.conftest import ETALAB_DIR, SAMPLES
 from tests.engine.sources.generated import HEADER_56, doctor, rpps_line
 from tests.engine.sources.test_indicators_sources import AMELI_HEADER
 from tests.web.outreach.factories import professional
@@ -64,6 +64,8 @@ class Reader:
 
 def _etalab_directory(path: Path, tmp: Path) -> list[str]:
     """A copy of the real package with ``communes.json`` replaced by the hostile file."""
+    if not ETALAB_DIR.is_dir():
+        pytest.skip(f"données réelles absentes : {ETALAB_DIR}")
     directory = tmp / "etalab"
     directory.mkdir(exist_ok=True)
     for name in ("regions.json", "departements.json", "epci.json"):
@@ -84,8 +86,22 @@ POPULATION_AGES = ";".join(
     ["CODGEO", "P21_POP"] + [f"P21_POP{b}" for b in ("0014", "1529", "3044", "4559")]
     + [f"P21_POP{b}" for b in ("6074", "7589", "90P")]
 )  # fmt: skip
-FINESS_SAMPLE = Path(__file__).resolve().parents[1] / (
-    "../shared/data/samples/finess/finess_etablissements_reexposition_sample_2026-05.csv"
+FINESS_SAMPLE = SAMPLES / "finess" / "finess_etablissements_reexposition_sample_2026-05.csv"
+# The real header and first row of the sample (written out so that collecting this module
+# does not need ../shared/data).
+FINESS_HEADER = (
+    "nofinesset;nofinessej;rs;rslongue;complrs;compldistrib;numvoie;typvoie;voie;compvoie;"
+    "lieuditbp;commune;departement;libdepartement;ligneacheminement;telephone;telecopie;"
+    "categetab;libcategetab;categagretab;libcategagretab;siret;codeape;codemft;libmft;codesph;"
+    "libsph;dateouv;dateautor;datemaj;numuai;coordxet;coordyet;sourcecoordet;datemaj_geoloc"
+)
+FINESS_ROW = (
+    "010000024;010780054;CH DE FLEYRIAT;CENTRE HOSPITALIER DE BOURG-EN-BRESSE FLEYRIAT;;;900;"
+    "RTE;DE PARIS;;;451;01;AIN;01440 VIRIAT;0474454647;0474454114;355;"
+    "Centre Hospitalier (C.H.);1102;Centres Hospitaliers;26010004500012;8610Z;03;"
+    "ARS établissements Publics de santé dotation globale;1;Etablissement public de santé;"
+    "1979-02-13;1979-02-13;2020-02-04;;870262.2;6571540.8;"
+    "1,ATLASANTE,96,BAN,EPSG:2154 RGF93 / Lambert-93 (Métropole);2026-05-04"
 )
 
 READERS = {
@@ -162,10 +178,8 @@ READERS = {
     ),
     "finess": Reader(
         ("import", "finess"),
-        FINESS_SAMPLE.read_text(encoding="utf-8").splitlines()[0],
-        FINESS_SAMPLE.read_text(encoding="utf-8")
-        .splitlines()[1]
-        .replace("1979-02-13;1979-02-13", "1979-02-13;1979-é2-13"),
+        FINESS_HEADER,
+        FINESS_ROW.replace("1979-02-13;1979-02-13", "1979-02-13;1979-é2-13"),
         "1979-é2-13",
         encodings=frozenset({"cp1252"}),
     ),
@@ -253,12 +267,7 @@ def _write_big_line(path: Path, first_line: bytes) -> Path:
 
 
 @pytest.fixture
-def referential(demo_light):
-    return demo_light
-
-
-@pytest.fixture
-def demo_light(db):
+def referential(db):
     """A few rows in the tables the importers write, so that « unchanged » means something."""
     from maillage.web.outreach.models import Contact
     from maillage.web.territories.models import Commune, Departement, Region
@@ -317,6 +326,10 @@ def test_hostile_file_is_refused_in_french(name, variant, tmp_path, referential)
             assert reader.shows in output, output  # decoded right, refused for its content
         else:
             assert "attendu" in output and "UTF-8" in output, output
+
+
+def test_the_finess_lines_are_those_of_the_real_sample(shared_data):
+    assert FINESS_SAMPLE.read_text(encoding="utf-8").splitlines()[:2] == [FINESS_HEADER, FINESS_ROW]
 
 
 def test_accepted_encodings_import_the_same_rows(tmp_path, referential):
