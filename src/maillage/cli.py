@@ -36,6 +36,7 @@ REGISTERING_MODULES = (
     "maillage.commands.outreach",
     "maillage.commands.reporting",
     "maillage.commands.journal",
+    "maillage.commands.backup",
 )
 
 

@@ -41,7 +41,7 @@ def test_cog_rows(tmp_path):
         ("ZZZ,01001,84,01,,,5,A,A,A,,\n", 2, "TYPECOM"),
         ("COM,0100,84,01,,,5,A,A,A,,\n", 2, "COM"),
         ("COM,01001,84,01,,,5,A,A,A,,\nARM,75113,11,75,,,0,P,P,P,,\n", 3, "COMPARENT"),
-        ("COM,01001,84,01,,,5,A,A,A\n", 2, None),  # truncated line
+        ("COM,01001,84,01,,,5,A,A,A\n", 2, "CAN"),  # truncated line: first missing column
     ],
 )
 def test_cog_defects(tmp_path, body, line, column):
@@ -145,7 +145,7 @@ def test_real_points_file(shared_data):
         ("83137,93.1,5.9\n", 2, "lat"),
         ("83137,43.1,cinq\n", 2, "lon"),
         ("8313,43.1,5.9\n", 2, "code_insee"),
-        ("83137,43.1,5.9\n83001,43.2\n", 3, None),
+        ("83137,43.1,5.9\n83001,43.2\n", 3, "longitude"),
     ],
 )
 def test_points_defects(tmp_path, body, line, column):
@@ -179,6 +179,7 @@ def test_points_invalid_utf8_is_reported_with_its_line(tmp_path):
             st.floats(-90, 90, allow_nan=False),
             st.floats(-180, 180, allow_nan=False),
         ),
+        min_size=1,
         max_size=30,
     )
 )

@@ -50,7 +50,7 @@ def test_errors_name_line_and_column_and_nothing_is_written(demo_territory, tmp_
     with pytest.raises(SourceError, match=r"ligne 3.*code répété"):
         import_zoning(repeated, "medecin_generaliste", DATE)
     header = write(tmp_path, "h.csv", "commune;zone\n00001;ZIP\n")
-    with pytest.raises(SourceError, match="ligne 1, colonne « code » : colonne absente"):
+    with pytest.raises(SourceError, match="ligne 1, colonne « code » : colonne obligatoire"):
         import_zoning(header, "medecin_generaliste", DATE)
     with pytest.raises(SourceError, match="aucune valeur avant le 10/01/2020"):
         import_zoning(bad, "infirmier", dt.date(2019, 1, 1))

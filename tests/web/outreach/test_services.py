@@ -327,5 +327,5 @@ def test_csv_import_atomic_idempotent_with_line_errors(demo_territory, tmp_path)
     assert Contact.objects.count() == 2  # nothing of the bad file written
     missing = tmp_path / "missing.csv"
     missing.write_text("rpps;date\n1;2025-01-01\n", encoding="utf-8")
-    with pytest.raises(SourceError, match="colonnes manquantes"):
+    with pytest.raises(SourceError, match="colonne « canal » : colonne obligatoire absente"):
         import_contacts(missing)

@@ -1,7 +1,8 @@
 """Travel-time tables: reading long-format files, crow-fly approximation, indexing.
 
 Long format: one row per (origin, destination) pair with the time in minutes; a missing pair
-means "out of reach". Files: CSV (UTF-8, comma, header ``origine,destination,minutes``) or
+means "out of reach". Files: CSV (comma, header ``origine,destination,minutes``; UTF-8,
+Windows-1252 or UTF-16 with BOM, read through :mod:`..sources.textinput`) or
 Parquet (same column names). Bad input raises :class:`SourceError` naming file, line (1-based
 as an editor shows it; for Parquet, the row number) and column, in French.
 """
@@ -22,6 +23,8 @@ from scipy.spatial import cKDTree
 from maillage.engine import parameters
 
 from ..sources.errors import SourceError
+from ..sources.numbers import parse_numbers
+from ..sources.textinput import SPREADSHEET, TextStream, open_lines
 
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean Earth radius
 TRAVEL_COLUMNS = ("origine", "destination", "minutes")
@@ -70,25 +73,30 @@ def read_columns(path: Path, columns: tuple[str, ...], aliases: dict[str, str] |
         frame = table.to_pandas()
         first_line = 1  # Parquet has no header line: "ligne" is the row number.
     else:
-        try:
-            frame = pd.read_csv(
-                path, dtype=str, keep_default_na=False, encoding="utf-8", skipinitialspace=True
-            )
-        except UnicodeDecodeError as exc:
-            raise SourceError(path, "encodage invalide", expected="UTF-8") from exc
-        except pd.errors.EmptyDataError as exc:
-            raise SourceError(path, "fichier vide", expected=", ".join(columns)) from exc
-        except pd.errors.ParserError as exc:
-            match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
-            if match:
+        # Through the shared text layer: encodings, binary files and line length checked
+        # line by line, so pandas only ever sees decoded, bounded text.
+        with open_lines(path, SPREADSHEET) as lines:
+            try:
+                frame = pd.read_csv(
+                    TextStream(lines), dtype=str, keep_default_na=False, skipinitialspace=True
+                )
+            except pd.errors.EmptyDataError as exc:
                 raise SourceError(
-                    path,
-                    "nombre de champs incorrect",
-                    line=int(match.group(2)),
-                    expected=f"{match.group(1)} champs",
-                    found=f"{match.group(3)} champs",
+                    path, "fichier vide", line=1, character=1, expected=", ".join(columns)
                 ) from exc
-            raise SourceError(path, f"CSV illisible ({exc})") from exc
+            except pd.errors.ParserError as exc:
+                match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+                if match:
+                    raise SourceError(
+                        path,
+                        "nombre de champs incorrect",
+                        line=int(match.group(2)),
+                        expected=f"{match.group(1)} champs",
+                        found=f"{match.group(3)} champs",
+                    ) from exc
+                raise SourceError(path, f"CSV illisible ({exc})", line=lines.number) from exc
+            if frame.empty:
+                raise lines.no_data(", ".join(columns))
         first_line = 2  # line 1 is the header
     frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
     for alias, name in aliases.items():
@@ -136,12 +144,15 @@ def number_column(
     maximum: float | None = None,
     expected: str = "un nombre",
 ) -> np.ndarray:
-    """Numbers of ``column`` as float64 (decimal comma accepted); the first invalid value,
-    or one outside [minimum, maximum], raises :class:`SourceError` with its line."""
+    """Numbers of ``column`` as float64, read by :func:`..sources.numbers.parse_numbers`
+    (decimal comma or point, French thousands separators); the first invalid value, or one
+    outside [minimum, maximum], raises :class:`SourceError` with its line."""
     raw = frame[column]
-    text = raw.astype(str).str.strip().str.replace(",", ".", regex=False)
-    values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64)
-    bad = ~np.isfinite(values)
+    if pd.api.types.is_numeric_dtype(raw.dtype):  # Parquet: already numbers
+        values = raw.to_numpy(dtype=np.float64)
+        bad = ~np.isfinite(values)
+    else:
+        values, bad = parse_numbers(raw.astype(str))
     if minimum is not None:
         bad |= values < minimum
     if maximum is not None:

@@ -18,7 +18,6 @@ user interface can say « simulation » and « non vérifié ».
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +40,8 @@ from maillage.engine.vocabulary import (
 )
 
 from ..sources.errors import SourceError
+from ..sources.tabular import read_delimited
+from ..sources.textinput import SPREADSHEET
 from .fca import weighted_mean_by_group
 
 SHARE_PARAMETERS = {
@@ -199,44 +200,17 @@ def aid_zone(profession: str, simulated_zone: str) -> str:
 
 
 def _rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    """Rows of a small CSV (``;`` or ``,``), UTF-8, with the named columns; line numbers as
-    an editor shows them."""
-    if not path.exists():
-        raise SourceError(path, "fichier introuvable")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SourceError(path, "encodage invalide", expected="UTF-8") from exc
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
-        raise SourceError(path, "fichier vide", expected=";".join(columns))
-    delimiter = ";" if lines[0].count(";") >= lines[0].count(",") else ","
-    reader = csv.reader(lines, delimiter=delimiter)
-    header = [h.strip().lower() for h in next(reader)]
-    for column in columns:
-        if column not in header:
-            raise SourceError(
-                path,
-                "colonne absente",
-                line=1,
-                column=column,
-                expected=delimiter.join(columns),
-                found=delimiter.join(header),
-            )
-    rows = []
-    for number, fields in enumerate(reader, start=2):
-        if not any(f.strip() for f in fields):
-            continue
-        if len(fields) != len(header):
-            raise SourceError(
-                path,
-                "nombre de champs incorrect",
-                line=number,
-                expected=f"{len(header)} champs",
-                found=f"{len(fields)} champs",
-            )
-        rows.append((number, {h: f.strip() for h, f in zip(header, fields, strict=True)}))
-    return rows
+    """Rows of a small CSV (``;``, ``,`` or tabulation) with the named columns, read through
+    the shared text layer (UTF-8, Windows-1252 or UTF-16 with BOM; size limits); line
+    numbers as an editor shows them."""
+    rows = read_delimited(
+        path,
+        {column: (column,) for column in columns},
+        delimiters=(";", ",", "\t"),
+        text_format=SPREADSHEET,
+        description=f"({';'.join(columns)})",
+    )
+    return [(row.line, {k: v.strip() for k, v in row.values.items()}) for row in rows]
 
 
 def read_zoning_file(path: str | Path, zones: list[str]) -> list[tuple[str, str, int]]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from .errors import SourceError
 from .tabular import read_delimited
 from .text import is_insee_code
+from .textinput import UTF8_OR_CP1252
 
 TYPES = ("COM", "COMA", "COMD", "ARM")
 
@@ -35,7 +36,7 @@ def read_cog_communes(path: Path) -> Iterator[CogCommune]:
         required={"TYPECOM": ("TYPECOM",), "COM": ("COM",), "LIBELLE": ("LIBELLE",)},
         optional={"REG": ("REG",), "DEP": ("DEP",), "COMPARENT": ("COMPARENT",)},
         delimiters=(",", ";"),
-        encodings=("utf-8", "cp1252"),
+        text_format=UTF8_OR_CP1252,
         description="du fichier des communes du COG",
     )
     for row in rows:

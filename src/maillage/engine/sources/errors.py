@@ -16,7 +16,8 @@ class SourceError(Exception):
 
     ``line`` is 1-based (``None`` when the error concerns the whole file), ``column`` is a
     column name or a field path, ``expected`` says what was expected and ``found`` what was
-    read.
+    read; ``character`` is the 1-based position in the line, for defects below the level of
+    a column (an undecodable byte, a line cut by the length limit).
     """
 
     path: str | Path
@@ -25,6 +26,7 @@ class SourceError(Exception):
     column: str | None = None
     expected: str | None = None
     found: str | None = None
+    character: int | None = None
 
     def __post_init__(self) -> None:
         super().__init__(str(self))
@@ -35,6 +37,8 @@ class SourceError(Exception):
             where += f", ligne {self.line}"
         if self.column:
             where += f", colonne « {self.column} »"
+        if self.character is not None:
+            where += f", caractère {self.character}"
         text = f"{where} : {self.message}"
         if self.expected:
             text += f" (attendu : {self.expected}"

@@ -29,9 +29,12 @@ import yaml
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
+from . import textinput
 from .bytelines import iter_decoded_lines
 from .errors import SourceError
+from .numbers import parse_number
 from .text import normalise_header
+from .textinput import SAMPLE_BYTES, UTF8_OR_CP1252
 
 DEFAULT_CATEGORY_TABLE = Path(__file__).with_name("finess_categories.yaml")
 OTHER_CLASS = "autre"
@@ -98,7 +101,6 @@ _OVERSEAS = {"9A": "97", "9B": "97", "9C": "97", "9D": "97", "9E": "97", "9F": "
 #: Named CRS tokens of ``sourcecoordet`` that carry no ``EPSG:`` prefix.
 _UTM = re.compile(r"WGS\s*84\s*/\s*UTM\s+zone\s+(\d{1,2})\s*([NS])", re.IGNORECASE)
 _EPSG = re.compile(r"EPSG\s*:\s*(\d{4,5})", re.IGNORECASE)
-_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
 _GEOLOC_LINE = "\x00ligne_geoloc"
 _NAMED_CRS = {"LAMBERT_93": "EPSG:2154", "LAMBERT93": "EPSG:2154"}
 
@@ -322,31 +324,16 @@ def detect_layout(first_line: str) -> Layout | None:
 
 
 def detect_encoding(path: str | Path) -> str:
-    """UTF-8, or Windows-1252 for files written before about 2021 (from the first megabyte).
-
-    A first megabyte that is not valid UTF-8 but holds UTF-8 accented letters is damaged
-    UTF-8, not Windows-1252: it is read as UTF-8 so that the bad byte is reported on its line
-    instead of every accent being silently garbled.
-    """
+    """UTF-8, or Windows-1252 for files written before about 2021 (from the first megabyte),
+    by the rules shared by every importer (:func:`.textinput.detect_encoding`): damaged UTF-8
+    stays UTF-8 so that the bad byte is reported on its line; binary and UTF-16 files are
+    refused with a French message."""
     path = Path(path)
     if not path.exists():
         raise SourceError(path, "fichier introuvable")
     with open(path, "rb") as handle:
-        head = handle.read(1 << 20)
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as error:
-        cut_character = error.start >= len(head) - 4
-        if cut_character or _UTF8_MULTIBYTE.search(head):
-            return "utf-8"
-        try:
-            head.decode("cp1252")
-        except UnicodeDecodeError as cp1252_error:
-            raise SourceError(
-                path, "encodage de caractères non reconnu", expected="utf-8 ou cp1252"
-            ) from cp1252_error
-        return "cp1252"
-    return "utf-8"
+        head = handle.read(SAMPLE_BYTES)
+    return textinput.detect_encoding(path, head, UTF8_OR_CP1252).codec
 
 
 def _split(line: str) -> list[str]:
@@ -397,13 +384,14 @@ def iter_establishments(
         lines = iter_decoded_lines(path, binary, encoding)
         first = next(lines, None)
         if first is None:
-            raise SourceError(path, "fichier FINESS vide")
+            raise SourceError(path, "fichier FINESS vide", line=1, character=1)
         layout = detect_layout(first[1])
         if layout is None:
             raise SourceError(
                 path,
                 "format FINESS non reconnu",
                 line=1,
+                character=1,
                 expected="« finess;etalab;… » ou un en-tête contenant « nofinesset »",
                 found=first[1],
             )
@@ -672,10 +660,8 @@ def _record(path, number, row, table, x, y, crs, lon, lat, report) -> Establishm
 
 def _number(path: Path, number: int, column: str, text: str) -> float:
     try:
-        value = float(text.replace(",", "."))
+        return parse_number(text)
     except ValueError:
-        value = float("nan")
-    if not np.isfinite(value):
         raise SourceError(
             path,
             "coordonnée invalide",
@@ -683,8 +669,7 @@ def _number(path: Path, number: int, column: str, text: str) -> float:
             column=column,
             expected="un nombre",
             found=text,
-        )
-    return value
+        ) from None
 
 
 def _date(path: Path, number: int, column: str, text: str) -> date | None:

@@ -19,45 +19,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from .bytelines import iter_decoded_lines
 from .errors import SourceError
-from .text import normalise_header, open_text
+from .numbers import parse_number
+from .text import normalise_header
+from .textinput import SPREADSHEET, TextLines, csv_records, open_lines
 
-ENCODINGS = ("utf-8", "cp1252")
 COMMUNE_CODE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
-_SPACES = str.maketrans("", "", " \u00a0\u202f")
 MISSING = {"", "NS", "NC", "NA", "N/A", "ND", "-"}
 
 
-def parse_number(text: str) -> float:
-    """Number with a decimal comma or point, spaces as thousands separators allowed.
-
-    Raises
-    ------
-    ValueError
-        Not a number, or both a comma and a point (ambiguous thousands separator).
-    """
-    cleaned = text.strip().translate(_SPACES)
-    if "," in cleaned and "." in cleaned:
-        raise ValueError(text)
-    value = float(cleaned.replace(",", "."))
-    if value != value or value in (float("inf"), float("-inf")):
-        raise ValueError(text)
-    return value
-
-
-def _open_lines(path: Path) -> tuple[str, Iterator[tuple[int, str]], object]:
-    if not path.exists():
-        raise SourceError(path, "fichier introuvable")
-    with open_text(path, ENCODINGS) as handle:
-        encoding = handle.encoding
-    binary = open(path, "rb")  # noqa: SIM115 - closed by the caller's finally
-    return encoding, iter_decoded_lines(path, binary, encoding), binary
-
-
-def _header(path: Path, line: str, required: tuple[str, ...], separators: str) -> tuple[str, dict]:
+def _header(
+    lines: TextLines, required: tuple[str, ...], separators: str
+) -> tuple[str, dict[str, int]]:
+    """Separator and column positions of the header; errors then name their column."""
+    path = lines.where
+    line = lines.header(expected=separators[0].join(required))
     separator = max(separators, key=line.count)
-    names = [normalise_header(name).strip('"') for name in line.split(separator)]
+    raw_names = next(csv.reader([line], delimiter=separator))
+    lines.name_columns(separator, raw_names)
+    names = [normalise_header(name) for name in raw_names]
     for column in required:
         if column not in names:
             raise SourceError(
@@ -103,25 +83,19 @@ def iter_indicator_values(path: str | Path) -> Iterator[IndicatorValue]:
         its line and column: the import is atomic.
     """
     path = Path(path)
-    _, lines, binary = _open_lines(path)
     seen: dict[tuple[str, str, int], int] = {}
-    try:
-        first = next(lines, None)
-        if first is None:
-            raise SourceError(path, "fichier vide", expected=";".join(INDICATOR_COLUMNS))
-        separator, index = _header(path, first[1], INDICATOR_COLUMNS, ";,\t")
+    with open_lines(path, SPREADSHEET) as lines:
+        separator, index = _header(lines, INDICATOR_COLUMNS, ";,\t")
         width = len(index)
-        for number, line in lines:
-            if not line.strip():
-                continue
-            fields = [value.strip().strip('"') for value in line.split(separator)]
+        for number, raw_fields in csv_records(lines, separator):
+            fields = [value.strip() for value in raw_fields]
             if len(fields) != width:
                 raise SourceError(
                     path,
                     "nombre de champs incorrect",
                     line=number,
                     expected=f"{width} champs",
-                    found=line,
+                    found=separator.join(fields),
                 )
             get = {name: fields[index[name]] for name in INDICATOR_COLUMNS}
             if not get["indicateur"]:
@@ -179,8 +153,8 @@ def iter_indicator_values(path: str | Path) -> Iterator[IndicatorValue]:
                 )
             seen[key] = number
             yield IndicatorValue(key[0], code, year, numerator, denominator, number)
-    finally:
-        binary.close()
+        if not seen:
+            raise lines.no_data(";".join(INDICATOR_COLUMNS))
 
 
 def _value(path: Path, number: int, column: str, text: str) -> float:
@@ -255,8 +229,14 @@ def iter_apl_values(
         raise SourceError(path, "fichier introuvable")
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
-        raise SourceError(path, f"classeur Excel illisible : {error}") from error
+    except (InvalidFileException, zipfile.BadZipFile) as error:
+        raise SourceError(
+            path,
+            "classeur Excel illisible : ce n'est pas un fichier .xlsx",
+            expected="le classeur .xlsx de la DREES (une feuille par année)",
+        ) from error
+    except (OSError, KeyError, ValueError) as error:
+        raise SourceError(path, f"classeur Excel illisible ou endommagé ({error})") from error
     wanted = normalise_header(apl_column) if apl_column else None
     found_any = False
     try:
@@ -427,23 +407,19 @@ def iter_ameli_demography(
         valid nor ``NS`` / ``NC`` (naming the line and the column).
     """
     path = Path(path)
-    _, lines, binary = _open_lines(path)
-    try:
-        first = next(lines, None)
-        if first is None:
-            raise SourceError(path, "fichier vide")
-        separator, index = _header(path, first[1], AMELI_COLUMNS, ";,")
-        for number, line in lines:
-            if not line.strip():
-                continue
-            fields = _split_quoted(line, separator)
+    with open_lines(path, SPREADSHEET) as lines:
+        separator, index = _header(lines, AMELI_COLUMNS, ";,")
+        records = 0
+        for number, raw_fields in csv_records(lines, separator):
+            records += 1
+            fields = [value.strip() for value in raw_fields]
             if len(fields) != len(index):
                 raise SourceError(
                     path,
                     "nombre de champs incorrect",
                     line=number,
                     expected=f"{len(index)} champs",
-                    found=line,
+                    found=separator.join(fields),
                 )
             get = {name: fields[index[name]] for name in AMELI_COLUMNS}
             departement_label = normalise_header(get["libelle_departement"])
@@ -494,14 +470,8 @@ def iter_ameli_demography(
                 densite=_optional(path, number, "densite", get["densite"]),
                 line=number,
             )
-    finally:
-        binary.close()
-
-
-def _split_quoted(line: str, separator: str) -> list[str]:
-    if '"' not in line:
-        return [value.strip() for value in line.split(separator)]
-    return [value.strip() for value in next(csv.reader([line], delimiter=separator))]
+        if not records:
+            raise lines.no_data(",".join(AMELI_COLUMNS))
 
 
 def _optional(path: Path, number: int, column: str, text: str) -> float | None:

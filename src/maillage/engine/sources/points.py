@@ -13,6 +13,7 @@ from pathlib import Path
 from .errors import SourceError
 from .tabular import read_delimited
 from .text import is_insee_code
+from .textinput import SPREADSHEET
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +33,7 @@ def read_points(path: Path) -> Iterator[CommunePoint]:
             "lon": ("longitude", "lon", "lng"),
         },
         delimiters=(",", ";", "\t"),
-        encodings=("utf-8", "cp1252"),
+        text_format=SPREADSHEET,
         description="(code_insee, latitude, longitude)",
     )
     for row in rows:

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from .errors import SourceError
 from .tabular import read_delimited
-from .text import is_insee_code, normalise_header, open_text
+from .text import is_insee_code
+from .textinput import UTF8_OR_CP1252, open_lines
 
 # The municipal arrondissements of the three PLM cities, by parent commune.
 PLM_ARRONDISSEMENTS = {
@@ -46,7 +47,7 @@ def read_legal_populations(path: Path) -> Iterator[LegalPopulation]:
         path,
         required={"CODDEP": ("CODDEP",), "CODCOM": ("CODCOM",), "COM": ("COM",), "PMUN": ("PMUN",)},
         delimiters=(";", ","),
-        encodings=("utf-8", "cp1252"),
+        text_format=UTF8_OR_CP1252,
         description="de donnees_communes.csv",
     )
     for row in rows:
@@ -81,8 +82,8 @@ class AgePopulation:
 
 def detect_year_prefix(path: Path) -> tuple[str, int]:
     """Return the column prefix (``P21``) and the census year (2021) from the header."""
-    with open_text(path, ("utf-8", "cp1252")) as handle:
-        header = handle.readline()
+    with open_lines(path, UTF8_OR_CP1252) as lines:
+        header = lines.header(expected="une ligne d'en-tête de base-cc-evol-struct-pop")
     match = re.search(r"(?:^|[;,])\s*\"?P(\d{2})_POP\"?\s*(?:[;,]|$)", header.strip())
     if not match:
         raise SourceError(
@@ -113,7 +114,7 @@ def read_age_populations(path: Path) -> tuple[int, Iterator[AgePopulation]]:
             path,
             required,
             delimiters=(";", ","),
-            encodings=("utf-8", "cp1252"),
+            text_format=UTF8_OR_CP1252,
             description="de base-cc-evol-struct-pop",
         ):
             code = row.text("CODGEO")
@@ -143,7 +144,3 @@ def read_age_populations(path: Path) -> tuple[int, Iterator[AgePopulation]]:
                 )
 
     return year, rows()
-
-
-def header_key(name: str) -> str:
-    return normalise_header(name)

@@ -222,9 +222,14 @@ def _parse_header(where: str, line: str) -> _Header:
                     line=1,
                     expected="|",
                     found=other,
+                    character=line.index(other) + 1,
                 )
         raise SourceError(
-            where, "en-tête RPPS introuvable : aucun séparateur « | »", line=1, found=line
+            where,
+            "en-tête RPPS introuvable : aucun séparateur « | »",
+            line=1,
+            found=line,
+            character=1,
         )
     names = line.split(SEPARATOR)
     index = {normalise_header(name): position for position, name in enumerate(names) if name}
@@ -436,17 +441,17 @@ def iter_activity_batches(
     report = report if report is not None else ParseReport()
     path = Path(path)
     with _open_binary(path) as (binary, where):
-        first = binary.readline()
-        try:
-            header = _parse_header(where, first.decode("utf-8").rstrip("\r\n"))
-        except UnicodeDecodeError as error:
+        # The header through the shared text layer (BOM, NUL byte, length limit, decoding).
+        first = next(iter_decoded_lines(where, binary), None)
+        if first is None:
             raise SourceError(
                 where,
-                "caractère illisible dans l'encodage du fichier",
+                "fichier vide",
                 line=1,
-                expected="utf-8",
-                found=repr(first[error.start : error.end]),
-            ) from error
+                character=1,
+                expected="l'en-tête de PS_LibreAcces_Personne_activite (séparateur « | »)",
+            )
+        header = _parse_header(where, first[1])
         # pyarrow names columns itself: the header line was consumed above, so names are
         # positional and duplicate or empty header names cannot confuse it.
         names = [f"c{position}" for position in range(header.width)]
@@ -489,6 +494,10 @@ def iter_activity_batches(
                 report.lines += batch.num_rows
                 yield _rename(batch, wanted)
         except (pa.ArrowInvalid, UnicodeDecodeError) as error:
+            if "Empty CSV file" in str(error):
+                raise SourceError(
+                    where, "aucune ligne de données après l'en-tête", line=2, character=1
+                ) from error
             # Re-read precisely to name the line; raise pyarrow's message otherwise.
             _locate_error(path)
             raise SourceError(where, f"fichier RPPS illisible : {error}") from error
@@ -532,6 +541,9 @@ class _Utf8Checked(io.RawIOBase):
     def read(self, size: int = -1) -> bytes:
         data = self._raw.read(size)
         self._decoder.decode(data, final=not data)
+        if b"\x00" in data:  # valid UTF-8, but no text column may hold it: the line reader
+            at = data.index(b"\x00")  # then names the line
+            raise UnicodeDecodeError("utf-8", data, at, at + 1, "octet nul")
         return data
 
     def readinto(self, buffer) -> int:  # pragma: no cover - pyarrow calls read()
@@ -718,10 +730,10 @@ def iter_professional_activity(path: str | Path) -> Iterator[ProfessionalActivit
     """Yield the lines of ``activite-ps.csv`` (format defined by the project).
 
     Header ``identifiant_national;annee_naissance;annee;actes;etp`` (any order, case and
-    accents ignored; ``;``, ``,`` or tabulation), UTF-8 or Windows-1252. ``identifiant_national``
-    is the 11- or 12-character ``Identification nationale PP``; ``annee`` (4 digits) is the
-    year of the activity; ``annee_naissance``, ``actes`` (acts in the year) and ``etp``
-    (full-time equivalent, 0 to 2) may be empty, but not all three.
+    accents ignored; ``;``, ``,`` or tabulation), UTF-8, Windows-1252 or UTF-16 with a BOM.
+    ``identifiant_national`` is the 11- or 12-character ``Identification nationale PP``;
+    ``annee`` (4 digits) is the year of the activity; ``annee_naissance``, ``actes`` (acts in
+    the year) and ``etp`` (full-time equivalent, 0 to 2) may be empty, but not all three.
 
     Raises
     ------
@@ -736,14 +748,16 @@ def iter_professional_activity(path: str | Path) -> Iterator[ProfessionalActivit
     path = Path(path)
     if not path.exists():
         raise SourceError(path, "fichier introuvable")
-    with open_text(path, ("utf-8", "cp1252")) as handle:
+    with open_text(path, ("utf-8", "cp1252", "utf-16")) as handle:
         encoding = handle.encoding
     seen: dict[tuple[str, int], int] = {}
     with open(path, "rb") as binary:
         lines = iter_decoded_lines(path, binary, encoding)
         first = next(lines, None)
         if first is None:
-            raise SourceError(path, "fichier vide", expected=";".join(ACTIVITY_COLUMNS))
+            raise SourceError(
+                path, "fichier vide", line=1, character=1, expected=";".join(ACTIVITY_COLUMNS)
+            )
         separator = max((";", ",", "\t"), key=first[1].count)
         names = [normalise_header(name).strip('"') for name in first[1].split(separator)]
         for column in ACTIVITY_COLUMNS:

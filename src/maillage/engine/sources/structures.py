@@ -7,18 +7,18 @@ by two CPTS is not an error of the file: it is returned as a conflict and the ca
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from .bytelines import iter_decoded_lines
 from .errors import SourceError
-from .text import normalise_header, open_text
+from .text import normalise_header
+from .textinput import SPREADSHEET, csv_records, open_lines
 
 COLUMNS = ("cpts_id", "nom", "code_insee")
 COMMUNE_CODE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
-ENCODINGS = ("utf-8", "cp1252")
 
 
 @dataclass(slots=True)
@@ -56,8 +56,8 @@ def read_cpts(path: str | Path, *, on_error: Literal["raise", "collect"] = "rais
     ----------
     path : str or Path
         CSV with a header holding ``cpts_id``, ``nom`` and ``code_insee`` (any order, case
-        and accents ignored), separated by ``;`` (or ``,`` / tabulation), UTF-8 or
-        Windows-1252.
+        and accents ignored), separated by ``;`` (or ``,`` / tabulation), UTF-8,
+        Windows-1252 or UTF-16 with a byte-order mark (see :mod:`.textinput`).
     on_error : {"raise", "collect"}
         Stop at the first bad line (default) or collect every bad line in
         ``CptsFile.errors`` and keep the good ones.
@@ -74,10 +74,6 @@ def read_cpts(path: str | Path, *, on_error: Literal["raise", "collect"] = "rais
         code, wrong number of fields, or one identifier given two names.
     """
     path = Path(path)
-    if not path.exists():
-        raise SourceError(path, "fichier introuvable")
-    with open_text(path, ENCODINGS) as handle:
-        encoding = handle.encoding
     cpts: dict[str, Cpts] = {}
     claims: dict[str, list[tuple[str, int]]] = {}
     errors: list[SourceError] = []
@@ -87,13 +83,12 @@ def read_cpts(path: str | Path, *, on_error: Literal["raise", "collect"] = "rais
             raise error
         errors.append(error)
 
-    with open(path, "rb") as binary:
-        lines = iter_decoded_lines(path, binary, encoding)
-        header = next(lines, None)
-        if header is None:
-            raise SourceError(path, "fichier vide", expected="cpts_id;nom;code_insee")
-        separator = max((";", ",", "\t"), key=header[1].count)
-        names = [normalise_header(name) for name in header[1].split(separator)]
+    with open_lines(path, SPREADSHEET) as lines:
+        header = lines.header(expected="cpts_id;nom;code_insee")
+        separator = max((";", ",", "\t"), key=header.count)
+        raw_names = next(csv.reader([header], delimiter=separator))
+        lines.name_columns(separator, raw_names)
+        names = [normalise_header(name) for name in raw_names]
         for column in COLUMNS:
             if column not in names:
                 raise SourceError(
@@ -104,10 +99,10 @@ def read_cpts(path: str | Path, *, on_error: Literal["raise", "collect"] = "rais
                     expected="cpts_id;nom;code_insee",
                 )
         positions = [names.index(column) for column in COLUMNS]
-        for number, line in lines:
-            if not line.strip():
-                continue
-            fields = [value.strip().strip('"') for value in line.split(separator)]
+        records = 0
+        for number, raw_fields in csv_records(lines, separator):
+            records += 1
+            fields = [value.strip() for value in raw_fields]
             if len(fields) != len(names):
                 bad(
                     SourceError(
@@ -115,7 +110,7 @@ def read_cpts(path: str | Path, *, on_error: Literal["raise", "collect"] = "rais
                         "nombre de champs incorrect",
                         line=number,
                         expected=f"{len(names)} champs",
-                        found=line,
+                        found=separator.join(fields),
                     )
                 )
                 continue
@@ -156,6 +151,8 @@ def read_cpts(path: str | Path, *, on_error: Literal["raise", "collect"] = "rais
                 continue  # the same membership twice says nothing new
             known.communes.append(code)
             claims.setdefault(code, []).append((cpts_id, number))
+        if not records:
+            raise lines.no_data("une ligne par commune : cpts_id;nom;code_insee")
     conflicts = [
         CptsConflict(code, tuple(c for c, _ in owners), tuple(n for _, n in owners))
         for code, owners in claims.items()

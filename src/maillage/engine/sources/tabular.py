@@ -1,8 +1,10 @@
 """Streaming reader of delimited text files with columns looked up by name.
 
-Used by the territory parsers (COG, populations, points). It detects the separator among
-the allowed ones from the header, maps required and optional columns by normalised name,
-and turns every defect into a :class:`SourceError` naming file, line and column.
+Used by the territory parsers (COG, populations, points, study zonings), the official
+zoning and the contact import. It reads through :mod:`.textinput` (encodings, binary files,
+size limits), detects the separator among the allowed ones from the header, maps required
+and optional columns by normalised name, and turns every defect into a :class:`SourceError`
+naming file, line and column.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import SourceError
-from .text import normalise_header, open_text
+from .numbers import parse_integer, parse_number
+from .text import normalise_header
+from .textinput import UTF8, TextFormat, csv_records, open_lines
 
 
 @dataclass(slots=True)
@@ -45,14 +49,13 @@ class Row:
         minimum: float | None = None,
         maximum: float | None = None,
     ):
+        """The number of column ``key`` read by :mod:`.numbers` (decimal comma or point,
+        French thousands separators); ``kind=int`` refuses a fractional part."""
         raw = self.text(key, required=required)
         if raw is None:
             return None
-        cleaned = raw.replace("\u202f", "").replace(" ", "").replace(",", ".")
         try:
-            value = (
-                kind(float(cleaned)) if kind is int and cleaned.endswith(".0") else kind(cleaned)
-            )
+            value = parse_integer(raw) if kind is int else parse_number(raw)
         except ValueError:
             expected = "un nombre entier" if kind is int else "un nombre"
             raise SourceError(
@@ -63,15 +66,6 @@ class Row:
                 expected=expected,
                 found=raw,
             ) from None
-        if value != value:  # NaN
-            raise SourceError(
-                self.path,
-                "nombre illisible",
-                line=self.line,
-                column=key,
-                expected="un nombre",
-                found=raw,
-            )
         if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
             bounds = f"entre {minimum} et {maximum}" if maximum is not None else f"≥ {minimum}"
             raise SourceError(
@@ -91,22 +85,22 @@ def read_delimited(
     optional: Mapping[str, tuple[str, ...]] | None = None,
     *,
     delimiters: tuple[str, ...] = (",", ";"),
-    encodings: tuple[str, ...] = ("utf-8",),
+    text_format: TextFormat = UTF8,
     description: str = "",
 ) -> Iterator[Row]:
-    """Yield one :class:`Row` per data line, ``values`` keyed by the caller's column keys.
+    """Yield one :class:`Row` per data record, ``values`` keyed by the caller's column keys.
 
     ``required`` and ``optional`` map a key to the header names it may have in the file
-    (compared with :func:`normalise_header`). Lines that are entirely empty are skipped.
+    (compared with :func:`normalise_header`). The file is read through
+    :func:`.textinput.open_lines` in ``text_format`` (encodings, binary files, line length);
+    quoted fields may span lines; blank lines are skipped. A file with a header and no data
+    is an error (an import would otherwise « succeed » with nothing, or delete everything).
     """
     path = Path(path)
-    if not path.is_file():
-        raise SourceError(path, "fichier introuvable")
     optional = optional or {}
-    with open_text(path, encodings) as handle:
-        header_line = handle.readline()
-        if not header_line.strip():
-            raise SourceError(path, "fichier vide", line=1, expected="une ligne d'en-tête")
+    what = f" {description}" if description else ""
+    with open_lines(path, text_format) as lines:
+        header_line = lines.header(expected=f"une ligne d'en-tête{what}")
         delimiter = max(delimiters, key=header_line.count)
         if header_line.count(delimiter) == 0 and len(required) > 1:
             raise SourceError(
@@ -117,6 +111,7 @@ def read_delimited(
                 found=header_line.strip(),
             )
         header = next(csv.reader([header_line], delimiter=delimiter))
+        lines.name_columns(delimiter, header)
         positions = {normalise_header(name): index for index, name in enumerate(header)}
         columns: dict[str, int] = {}
         for key, names in {**required, **optional}.items():
@@ -126,7 +121,6 @@ def read_delimited(
                     break
             else:
                 if key in required:
-                    what = f" {description}" if description else ""
                     raise SourceError(
                         path,
                         f"colonne obligatoire absente de l'en-tête{what}",
@@ -136,31 +130,18 @@ def read_delimited(
                         found=header_line.strip(),
                     )
         width = len(header)
-        reader = csv.reader(handle, delimiter=delimiter)
-        line = 1
-        while True:
-            try:
-                fields = next(reader)
-            except StopIteration:
-                return
-            except UnicodeDecodeError as error:
-                raise SourceError(
-                    path,
-                    "caractère illisible dans l'encodage du fichier",
-                    line=line + 1,
-                    expected=handle.encoding,
-                ) from error
-            except csv.Error as error:
-                raise SourceError(path, f"ligne CSV mal formée ({error})", line=line + 1) from error
-            line = reader.line_num + 1
-            if not fields or all(not f.strip() for f in fields):
-                continue
+        found_rows = False
+        for line, fields in csv_records(lines, delimiter):
             if len(fields) != width:
                 raise SourceError(
                     path,
                     "nombre de colonnes incorrect (ligne tronquée ?)",
                     line=line,
+                    column=header[len(fields)] if len(fields) < width else f"n° {width + 1}",
                     expected=f"{width} colonnes",
                     found=f"{len(fields)} colonnes",
                 )
+            found_rows = True
             yield Row(path, line, {key: fields[index] for key, index in columns.items()})
+        if not found_rows:
+            raise lines.no_data(f"au moins une ligne de données{what}")

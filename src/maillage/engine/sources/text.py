@@ -1,4 +1,6 @@
-"""Helpers shared by the parsers: opening text and JSON files, matching headers by name."""
+"""Helpers shared by the parsers: JSON files, headers matched by name, INSEE codes.
+
+Text files are read through :mod:`.textinput`."""
 
 from __future__ import annotations
 
@@ -6,11 +8,12 @@ import io
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from .errors import SourceError
+from .textinput import SAMPLE_BYTES, TextFormat, detect_encoding, position_of
 
 
 def normalise_header(name: str) -> str:
@@ -25,74 +28,83 @@ def normalise_header(name: str) -> str:
     return " ".join(without_accents.lower().replace("’", "'").split())
 
 
-def load_json(path: Path, expected: str) -> Any:
-    """Decode the whole JSON file ``path`` (UTF-8).
+# French for the messages of the json module (the rest of a message is kept as it is).
+_JSON_MESSAGES = {
+    "Expecting value": "valeur attendue",
+    "Expecting property name enclosed in double quotes": "nom de clé entre guillemets attendu",
+    "Expecting ',' delimiter": "virgule attendue",
+    "Expecting ':' delimiter": "deux-points attendus",
+    "Unterminated string starting at": "chaîne jamais refermée",
+    "Extra data": "données après la fin du document JSON",
+    "Invalid control character at": "caractère de contrôle dans une chaîne",
+    "Invalid \\escape": "séquence d'échappement invalide",
+    "Invalid \\uXXXX escape": "séquence \\uXXXX invalide",
+}
 
-    A missing file, a file not in UTF-8 or invalid JSON is a :class:`SourceError` naming the
-    file (and the line and character for invalid JSON); ``expected`` says what the file should
-    hold ("un tableau JSON", "du GeoJSON"). The structure of the result is the caller's to check.
+
+def load_json(path: Path, expected: str) -> Any:
+    """Decode the whole JSON file ``path`` (UTF-8, byte-order mark tolerated).
+
+    A missing file, a binary or UTF-16 file, a byte that is not UTF-8 or invalid JSON is a
+    :class:`SourceError` naming the file, the line and the character; ``expected`` says what
+    the file should hold ("un tableau JSON", "du GeoJSON"). The structure of the result is
+    the caller's to check.
     """
     try:
-        with open(path, encoding="utf-8") as handle:
-            return json.load(handle)
+        data = Path(path).read_bytes()
     except FileNotFoundError as error:
         raise SourceError(path, "fichier introuvable") from error
+    except IsADirectoryError as error:
+        raise SourceError(path, "c'est un dossier, un fichier était attendu") from error
+    json_format = TextFormat()
+    encoding = detect_encoding(path, data[:SAMPLE_BYTES], json_format)
+    try:
+        text = data[len(encoding.bom) :].decode("utf-8")
     except UnicodeDecodeError as error:
-        raise SourceError(path, "le fichier n'est pas en UTF-8", expected="UTF-8") from error
-    except json.JSONDecodeError as error:
+        line, character = position_of(data, error.start + len(encoding.bom))
+        bad = data[error.start + len(encoding.bom) : error.end + len(encoding.bom)]
         raise SourceError(
             path,
-            f"JSON invalide : {error.msg}",
+            f"caractère illisible dans l'encodage UTF-8 (octet 0x{bad.hex(' ').upper()})",
+            line=line,
+            character=character,
+            expected="un fichier JSON en UTF-8",
+        ) from error
+    del data
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        message = next(
+            (fr for en, fr in _JSON_MESSAGES.items() if error.msg.startswith(en)), error.msg
+        )
+        raise SourceError(
+            path,
+            f"JSON invalide : {message}",
             line=error.lineno,
-            column=f"caractère {error.colno}",
+            character=error.colno,
             expected=expected,
         ) from error
 
 
 def open_text(path: Path, encodings: Iterable[str] = ("utf-8",)) -> io.TextIOBase:
-    """Open ``path`` with the first encoding that decodes its first megabyte.
+    """Open ``path`` as text in the encoding detected by :func:`.textinput.detect_encoding`
+    among ``encodings`` (``"utf-16"`` in the list accepts UTF-16 with a byte-order mark).
 
-    The whole file is then read lazily with that encoding; a later decoding error is turned
-    into a :class:`SourceError` by :func:`iter_lines`.
+    Kept for parsers that read the encoding from the handle and then decode the lines
+    themselves with :func:`.bytelines.iter_decoded_lines`; new code uses
+    :func:`.textinput.open_lines`.
     """
-    encodings = tuple(encodings)
-    with open(path, "rb") as handle:
-        head = handle.read(1 << 20)
-    for encoding in encodings:
-        try:
-            head.decode(encoding)
-        except UnicodeDecodeError as error:
-            # A multi-byte character cut at the end of the sample is not a real error.
-            if error.start >= len(head) - 4 and encoding.replace("-", "").lower() == "utf8":
-                pass
-            else:
-                continue
-        return open(path, encoding=encoding, newline="")
-    raise SourceError(
-        path,
-        "encodage de caractères non reconnu",
-        expected=" ou ".join(encodings),
+    names = tuple(encodings)
+    text_format = TextFormat(
+        tuple(name for name in names if name != "utf-16"), utf16="utf-16" in names
     )
-
-
-def iter_lines(path: Path, handle: io.TextIOBase) -> Iterator[tuple[int, str]]:
-    """Yield ``(line_number, line_without_newline)``; decoding errors name the line."""
-    number = 0
-    while True:
-        try:
-            line = handle.readline()
-        except UnicodeDecodeError as error:
-            raise SourceError(
-                path,
-                "caractère illisible dans l'encodage du fichier",
-                line=number + 1,
-                expected=handle.encoding,
-                found=repr(error.object[error.start : error.end]),
-            ) from error
-        if not line:
-            return
-        number += 1
-        yield number, line.rstrip("\r\n")
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(SAMPLE_BYTES)
+    except FileNotFoundError as error:
+        raise SourceError(path, "fichier introuvable") from error
+    encoding = detect_encoding(path, head, text_format)
+    return open(path, encoding=encoding.codec, newline="")
 
 
 _INSEE_CODE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")

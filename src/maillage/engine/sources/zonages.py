@@ -16,6 +16,7 @@ from pathlib import Path
 from .errors import SourceError
 from .tabular import read_delimited
 from .text import is_insee_code
+from .textinput import SPREADSHEET
 
 COLUMNS = {
     "code_insee": (
@@ -68,7 +69,7 @@ def read_zoning(path: Path) -> list[ZoneMembership]:
         path,
         required=COLUMNS,
         delimiters=(";", ","),
-        encodings=("utf-8", "cp1252"),
+        text_format=SPREADSHEET,
         description="(code_insee, code_zone, libelle_zone)",
     )
     seen: dict[str, int] = {}

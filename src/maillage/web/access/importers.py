@@ -9,7 +9,7 @@ from maillage.engine.accessibility import zoning as zoning_engine
 from maillage.engine.rules.loader import NoValueAtDate
 from maillage.engine.sources.errors import SourceError
 from maillage.engine.vocabulary import zones_of
-from maillage.web.imports import ImportReport, atomic_import, examples, sync
+from maillage.web.imports import ImportReport, atomic_import, examples, plan_sync
 from maillage.web.territories.models import Commune
 
 from .models import OfficialZone
@@ -99,12 +99,12 @@ def import_zoning(
         without = sorted(set(by_tvs) - {code for code, _, _ in rows})
         if without:
             report.warn(f"{len(without)} TVS sans zone dans le fichier : {examples(without)}")
+    existing = OfficialZone.objects.filter(profession=profession, arrete_date=arrete_date)
+    stale = sorted(set(existing.values_list("key", flat=True)) - set(records))
+    plan = plan_sync(OfficialZone, records, label="zonage officiel")
     with atomic_import(report):
-        existing = OfficialZone.objects.filter(profession=profession, arrete_date=arrete_date)
-        stale = sorted(set(existing.values_list("key", flat=True)) - set(records))
         for start in range(0, len(stale), 500):
             OfficialZone.objects.filter(key__in=stale[start : start + 500]).delete()
-        deleted = len(stale)
-        sync(OfficialZone, records, report, label="zonage officiel")
-        report.add("zonage officiel", deleted=deleted)
+        plan.apply(report)
+        report.add("zonage officiel", deleted=len(stale))
     return report

@@ -1,14 +1,14 @@
 """Import of contacts recorded elsewhere (CSV): the whole file is checked before any write.
 
-Columns (header required, ``;`` or ``,``): ``rpps``, ``date`` (AAAA-MM-JJ or JJ/MM/AAAA),
-``canal``, ``equipe``, and optionally ``auteur`` (identifiant), ``campagne`` (numéro),
-``sujet``, ``resultat``, ``commentaire``. One line = one contact; the same line imported twice
-is recognised (natural key) and left unchanged.
+Columns (header required, ``;``, ``,`` or tabulation): ``rpps``, ``date`` (AAAA-MM-JJ or
+JJ/MM/AAAA), ``canal``, ``equipe``, and optionally ``auteur`` (identifiant), ``campagne``
+(numéro), ``sujet``, ``resultat``, ``commentaire``. UTF-8, Windows-1252 or UTF-16 with a
+byte-order mark, read through :mod:`maillage.engine.sources.textinput`. One line = one
+contact; the same line imported twice is recognised (natural key) and left unchanged.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 from pathlib import Path
@@ -16,8 +16,10 @@ from pathlib import Path
 from simple_history.utils import bulk_create_with_history
 
 from maillage.engine.sources.errors import SourceError
+from maillage.engine.sources.tabular import read_delimited
+from maillage.engine.sources.textinput import SPREADSHEET
 from maillage.web.accounts.models import User
-from maillage.web.imports import ImportReport, atomic_import
+from maillage.web.imports import ImportReport, PlannedWrites, atomic_import, insert_statement
 from maillage.web.supply.models import Professional
 
 from .models import Campaign, Channel, Contact, Team
@@ -39,24 +41,21 @@ def _parse_date(text: str) -> dt.date:
 
 def parse_contacts(path: Path) -> list[dict]:
     """Rows of the file, validated against the referential (raises SourceError)."""
-    text = Path(path).read_text(encoding="utf-8-sig")
-    first = text.splitlines()[0] if text.strip() else ""
-    delimiter = ";" if first.count(";") >= first.count(",") else ","
-    reader = csv.DictReader(text.splitlines(), delimiter=delimiter)
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [name for name in REQUIRED if name not in header]
-    if missing:
-        raise SourceError(
-            path, "colonnes manquantes", 1, ", ".join(missing), ", ".join(REQUIRED), first
-        )
-    reader.fieldnames = header
+    reader = read_delimited(
+        path,
+        {name: (name,) for name in REQUIRED},
+        {name: (name,) for name in OPTIONAL},
+        delimiters=(";", ",", "\t"),
+        text_format=SPREADSHEET,
+        description="(rpps;date;canal;equipe…)",
+    )
     professionals = {}
     users = {u.username: u.pk for u in User.objects.only("username")}
     campaigns = set(Campaign.objects.values_list("pk", flat=True))
     rows = []
     oldest = retention_limit()
-    for line, raw in enumerate(reader, start=2):
-        row = {k: (v or "").strip() for k, v in raw.items() if k}
+    for record in reader:
+        line, row = record.line, {k: v.strip() for k, v in record.values.items()}
 
         def fail(column, message, expected, found=None, line=line, row=row):
             raise SourceError(path, message, line, column, expected, row.get(column, found))
@@ -127,18 +126,18 @@ def import_contacts(path: Path, dry_run: bool = False, progress=None) -> ImportR
     if progress:
         progress(len(rows))
     report = ImportReport(f"Contacts avec les professionnels — {Path(path).name}", dry_run)
-    with atomic_import(report):
-        known = set(
-            Contact.objects.filter(cle_import__in=[r["cle_import"] for r in rows]).values_list(
-                "cle_import", flat=True
-            )
+    known = set(
+        Contact.objects.filter(cle_import__in=[r["cle_import"] for r in rows]).values_list(
+            "cle_import", flat=True
         )
-        new = []
-        for row in rows:
-            if row["cle_import"] in known:
-                continue
-            known.add(row["cle_import"])
-            new.append(Contact(**row))
+    )
+    new = []
+    for row in rows:
+        if row["cle_import"] in known:
+            continue
+        known.add(row["cle_import"])
+        new.append(Contact(**row))
+    with atomic_import(report):
         # Imported contacts enter the model history like typed ones (the file is the reason).
         bulk_create_with_history(
             new, Contact, default_change_reason=f"import du fichier {Path(path).name}"[:100]

@@ -78,9 +78,37 @@ TEMPLATES = [
     },
 ]
 
+# SQLite (the embedded default) serves several users at once only with these options; see
+# docs/exploitation.md. A write waits up to this many seconds for another one to finish (an
+# import holds the write lock only for its final, short transaction).
+MAILLAGE_SQLITE_BUSY_TIMEOUT = float(os.environ.get("MAILLAGE_SQLITE_BUSY_TIMEOUT", "20"))
+
+
+def sqlite_options(database: dict, busy_timeout: float = MAILLAGE_SQLITE_BUSY_TIMEOUT) -> dict:
+    """Options of a SQLite database for concurrent use (other engines are left as they are).
+
+    - WAL journal: readers never block the writer nor the writer the readers;
+    - ``synchronous=NORMAL``: safe with WAL (a power cut may lose the last commits, never
+      corrupt the file) and without an fsync per commit;
+    - busy timeout: a write waits for the lock instead of failing with « database is locked »;
+    - ``BEGIN IMMEDIATE``: a transaction takes the write lock when it starts, so that it
+      waits for it there (a deferred transaction that read before writing cannot wait: SQLite
+      fails it at once when another write committed in between).
+    """
+    if database.get("ENGINE") != "django.db.backends.sqlite3":
+        return database
+    options = database.setdefault("OPTIONS", {})
+    options.setdefault("timeout", busy_timeout)
+    options.setdefault("transaction_mode", "IMMEDIATE")
+    options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL")
+    return database
+
+
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{DATA_DIR / 'maillage.sqlite3'}", conn_max_age=60
+    "default": sqlite_options(
+        dj_database_url.config(
+            default=f"sqlite:///{DATA_DIR / 'maillage.sqlite3'}", conn_max_age=60
+        )
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -5,12 +5,13 @@ import os
 import dj_database_url
 
 from .base import *  # noqa: F403
+from .base import sqlite_options
 
 DEBUG = False
 SECRET_KEY = "test-only-key-0123456789abcdefghijklmnopqrstuvwxyz-0123456789"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-DATABASES = {"default": dj_database_url.config(default="sqlite://:memory:")}
+DATABASES = {"default": sqlite_options(dj_database_url.config(default="sqlite://:memory:"))}
 if "sqlite" in DATABASES["default"]["ENGINE"] and os.environ.get("MAILLAGE_TEST_SQLITE_FILE"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["MAILLAGE_TEST_SQLITE_FILE"]}
 STORAGES = {

@@ -13,7 +13,17 @@ import yaml
 
 from maillage.engine.sources import finess, indicators, rpps, structures
 from maillage.engine.sources.errors import SourceError
-from maillage.web.imports import ImportReport, Progress, atomic_import, examples, sync
+from maillage.web.imports import (
+    ImportReport,
+    PlannedWrites,
+    Progress,
+    atomic_import,
+    examples,
+    insert_statement,
+    plan_sync,
+    sync,
+    update_statement,
+)
 from maillage.web.territories.models import Commune, Departement
 
 from .models import (
@@ -69,40 +79,40 @@ def import_professional_activity(
         known = latest.get(record.identifiant_national)
         if known is None or record.annee > known.annee:
             latest[record.identifiant_national] = record
+    if not latest:
+        raise SourceError(path, "aucune ligne de données après l'en-tête", line=2, character=1)
     report = ImportReport(f"Import de l'activité des professionnels ({path.name})", dry_run)
+    # The diff is computed before the write transaction, which only runs the update.
+    existing = Professional.objects.in_bulk(list(latest), field_name="identifiant_national")
+    changed = []
+    for key, record in latest.items():
+        professional = existing.get(key)
+        if professional is None:
+            continue
+        values = {
+            "annee_naissance": record.annee_naissance
+            if record.annee_naissance is not None
+            else professional.annee_naissance,
+            "actes_annuels": record.actes,
+            "etp": record.etp,
+            "activite_annee": record.annee,
+        }
+        if any(getattr(professional, k) != v for k, v in values.items()):
+            for name, value in values.items():
+                setattr(professional, name, value)
+            changed.append(professional)
+    plan = PlannedWrites("professionnels", updated=len(changed))
+    plan.unchanged = len(existing) - len(changed)
+    if changed:
+        fields = ["annee_naissance", "actes_annuels", "etp", "activite_annee"]
+        plan.statements.append(update_statement(Professional, changed, fields))
+    missing = sorted(set(latest) - set(existing))
+    if missing:
+        report.warn(
+            f"{len(missing)} identifiants absents du référentiel RPPS ignorés : {examples(missing)}"
+        )
     with atomic_import(report):
-        existing = Professional.objects.in_bulk(list(latest), field_name="identifiant_national")
-        changed = []
-        for key, record in latest.items():
-            professional = existing.get(key)
-            if professional is None:
-                continue
-            values = {
-                "annee_naissance": record.annee_naissance
-                if record.annee_naissance is not None
-                else professional.annee_naissance,
-                "actes_annuels": record.actes,
-                "etp": record.etp,
-                "activite_annee": record.annee,
-            }
-            if any(getattr(professional, k) != v for k, v in values.items()):
-                for name, value in values.items():
-                    setattr(professional, name, value)
-                changed.append(professional)
-        Professional.objects.bulk_update(
-            changed, ["annee_naissance", "actes_annuels", "etp", "activite_annee"], 1000
-        )
-        missing = sorted(set(latest) - set(existing))
-        report.add(
-            "professionnels",
-            updated=len(changed),
-            unchanged=len(existing) - len(changed),
-        )
-        if missing:
-            report.warn(
-                f"{len(missing)} identifiants absents du référentiel RPPS ignorés : "
-                f"{examples(missing)}"
-            )
+        plan.apply(report)
         _record(SupplyImport.Kind.ACTIVITE, path, report)
     return report
 
@@ -117,6 +127,8 @@ def import_finess(
     path = Path(path)
     parse = finess.FinessReport()
     records = list(_tick(progress, finess.iter_establishments(path, report=parse)))
+    if not records:
+        raise SourceError(path, "aucun établissement dans le fichier", line=2, character=1)
     labels = finess.load_category_table().labels
     communes = _current_commune({r.code_insee for r in records if r.code_insee})
     rows = {}
@@ -161,8 +173,9 @@ def import_finess(
         for r in records
         if r.classe in STRUCTURE_CLASSES
     }
+    establishments = plan_sync(Establishment, rows, label="établissements")
     with atomic_import(report):
-        sync(Establishment, rows, report, label="établissements")
+        establishments.apply(report)
         sync_structures(structure_rows, report, "structures (MSP, centres de santé)")
         _record(SupplyImport.Kind.FINESS, path, report)
     return report
@@ -405,10 +418,11 @@ def sync_registry(report: ImportReport | None = None, path: Path = REGISTRY) -> 
     return report
 
 
-def _sync_values(
-    values: dict[tuple[str, str, int], tuple[float, float | None]], report: ImportReport
-) -> None:
-    """Create or update IndicatorValue rows keyed by (indicator, commune, year)."""
+def _plan_values(
+    values: dict[tuple[str, str, int], tuple[float, float | None]],
+) -> PlannedWrites:
+    """Writes of IndicatorValue rows keyed by (indicator, commune, year), computed before the
+    write transaction."""
     indicators_ = {key[0] for key in values}
     years = {key[2] for key in values}
     existing = {
@@ -433,9 +447,15 @@ def _sync_values(
         else:
             row.numerateur, row.denominateur = numerator, denominator
             to_update.append(row)
-    IndicatorValue.objects.bulk_create(to_create, batch_size=2000)
-    IndicatorValue.objects.bulk_update(to_update, ["numerateur", "denominateur"], 2000)
-    report.add("valeurs d'indicateurs", len(to_create), len(to_update), unchanged)
+    plan = PlannedWrites("valeurs d'indicateurs", created=len(to_create), updated=len(to_update))
+    plan.unchanged = unchanged
+    if to_create:
+        plan.statements.append(insert_statement(IndicatorValue, to_create))
+    if to_update:
+        plan.statements.append(
+            update_statement(IndicatorValue, to_update, ["numerateur", "denominateur"])
+        )
+    return plan
 
 
 def _close(a: float | None, b: float | None) -> bool:
@@ -485,9 +505,10 @@ def import_indicators(
             )
         else:
             values[key] = (r.numerateur, r.denominateur)
+    plan = _plan_values(values)
     with atomic_import(report):
         sync_registry(report)
-        _sync_values(values, report)
+        plan.apply(report)
         _record(SupplyImport.Kind.INDICATEURS, path, report)
     return report
 
@@ -525,11 +546,14 @@ def import_apl(
             f"{len(outside)} communes absentes du référentiel ou sans population ignorées : "
             f"{examples(sorted(outside))}"
         )
+    if indicator not in load_registry() and not (
+        IndicatorDefinition.objects.filter(code=indicator).exists()
+    ):
+        raise SourceError(path, "indicateur inconnu du registre", found=indicator)
+    plan = _plan_values(values)
     with atomic_import(report):
         sync_registry(report)
-        if not IndicatorDefinition.objects.filter(code=indicator).exists():
-            raise SourceError(path, "indicateur inconnu du registre", found=indicator)
-        _sync_values(values, report)
+        plan.apply(report)
         _record(SupplyImport.Kind.APL, path, report)
     return report
 
@@ -555,32 +579,36 @@ def import_ameli(
         report.warn(
             f"{len(outside)} départements hors référentiel ignorés : {examples(sorted(outside))}"
         )
-    with atomic_import(report):
-        existing = {
-            (v.source, v.indicateur, v.departement_id, v.annee, v.profession): v
-            for v in DepartementIndicatorValue.objects.filter(source=AMELI_SOURCE)
-        }
-        create, update, unchanged = [], [], 0
-        for key, value in rows.items():
-            row = existing.get(key)
-            if row is None:
-                create.append(
-                    DepartementIndicatorValue(
-                        source=key[0],
-                        indicateur=key[1],
-                        departement_id=key[2],
-                        annee=key[3],
-                        profession=key[4],
-                        valeur=value,
-                    )
+    existing = {
+        (v.source, v.indicateur, v.departement_id, v.annee, v.profession): v
+        for v in DepartementIndicatorValue.objects.filter(source=AMELI_SOURCE)
+    }
+    create, update, unchanged = [], [], 0
+    for key, value in rows.items():
+        row = existing.get(key)
+        if row is None:
+            create.append(
+                DepartementIndicatorValue(
+                    source=key[0],
+                    indicateur=key[1],
+                    departement_id=key[2],
+                    annee=key[3],
+                    profession=key[4],
+                    valeur=value,
                 )
-            elif _close(row.valeur, value):
-                unchanged += 1
-            else:
-                row.valeur = value
-                update.append(row)
-        DepartementIndicatorValue.objects.bulk_create(create, batch_size=2000)
-        DepartementIndicatorValue.objects.bulk_update(update, ["valeur"], 2000)
-        report.add("valeurs départementales", len(create), len(update), unchanged)
+            )
+        elif _close(row.valeur, value):
+            unchanged += 1
+        else:
+            row.valeur = value
+            update.append(row)
+    plan = PlannedWrites("valeurs départementales", created=len(create), updated=len(update))
+    plan.unchanged = unchanged
+    if create:
+        plan.statements.append(insert_statement(DepartementIndicatorValue, create))
+    if update:
+        plan.statements.append(update_statement(DepartementIndicatorValue, update, ["valeur"]))
+    with atomic_import(report):
+        plan.apply(report)
         _record(SupplyImport.Kind.AMELI, path, report)
     return report

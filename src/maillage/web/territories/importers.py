@@ -7,7 +7,16 @@ from pathlib import Path
 
 from maillage.engine.geometry import Outline, merge_outlines
 from maillage.engine.sources import cog, etalab, geojson, points, populations, zonages
-from maillage.web.imports import ImportReport, Progress, atomic_import, examples, sync
+from maillage.web.imports import (
+    ImportReport,
+    PlannedWrites,
+    Progress,
+    atomic_import,
+    examples,
+    insert_statement,
+    plan_sync,
+    update_statement,
+)
 
 from .models import (
     AGE_BAND_FIELDS,
@@ -46,6 +55,13 @@ def import_etalab(
     departements = list(etalab.read_departements(paths["departements"]))
     epcis = list(etalab.read_epci(paths["epci"]))
     communes = list(_tick(progress, etalab.read_communes(paths["communes"])))
+    if not communes:  # an import would otherwise « succeed » with an empty referential
+        raise etalab.SourceError(
+            paths["communes"],
+            "aucune commune dans le fichier",
+            column="[0]",
+            expected="un tableau JSON de communes non vide",
+        )
     if departement:
         communes = [c for c in communes if c.departement == departement]
         if not communes:
@@ -96,33 +112,36 @@ def import_etalab(
                 )
 
     report = ImportReport(f"Import du découpage administratif ({Path(directory)})", dry_run)
-    with atomic_import(report):
-        sync(Region, {r.code: {"nom": r.nom} for r in regions}, report, label="régions")
-        sync(
+    # Every write is computed before the write transaction, which only runs them.
+    plans = [
+        plan_sync(Region, {r.code: {"nom": r.nom} for r in regions}, label="régions"),
+        plan_sync(
             Departement,
             {
                 d.code: {"nom": d.nom, "region_id": d.region, "chef_lieu": d.chef_lieu or ""}
                 for d in departements
             },
-            report,
             label="départements",
-        )
-        sync(
+        ),
+        plan_sync(
             Epci,
             {
                 e.siren: {"nom": e.nom, "nature": e.nature}
                 for e in epcis
                 if not departement or e.siren in kept_epcis
             },
-            report,
             label="EPCI",
-        )
-        sync(Commune, rows, report, label="communes")
-        sync_population_history(
+        ),
+        plan_sync(Commune, rows, label="communes"),
+        plan_population_history(
             {code: r["population"] for code, r in rows.items() if r["population"] is not None},
             population_year,
-            report,
-        )
+            known=set(rows),
+        ),
+    ]
+    with atomic_import(report):
+        for plan in plans:
+            plan.apply(report)
     return report
 
 
@@ -181,9 +200,9 @@ def import_cog(
             "départements absents du référentiel (importez d'abord le découpage "
             f"administratif) : {examples(unknown_deps)}"
         )
+    plan = plan_sync(Commune, rows, label="communes")
     with atomic_import(report):
-        # Parents first so that arrondissements and merged communes can point at them.
-        sync(Commune, rows, report, label="communes")
+        plan.apply(report)
     return report
 
 
@@ -205,9 +224,12 @@ def import_legal_populations(
         if code not in newer
     }
     report = ImportReport(f"Import des populations légales {year} ({path})", dry_run)
+    communes = plan_sync(Commune, rows, label="communes", create=False)
+    known = set(Commune.objects.filter(code__in=list(values)).values_list("code", flat=True))
+    history = plan_population_history(values, year, known=known)
     with atomic_import(report):
-        missing = sync(Commune, rows, report, label="communes", create=False)
-        sync_population_history(values, year, report)
+        missing = communes.apply(report)
+        history.apply(report)
     if missing:
         report.warn(f"{len(missing)} codes absents du référentiel ignorés : {examples(missing)}")
     if newer:
@@ -218,43 +240,48 @@ def import_legal_populations(
     return report
 
 
-def sync_population_history(
+def plan_population_history(
     values: dict[str, int],
     year: int,
-    report: ImportReport,
     *,
+    known: set[str] | None = None,
     label: str = "populations (historique)",
-) -> None:
-    """Create or update the history rows of ``year`` for the known communes of ``values``
-    (diff-based; rows of other vintages and of communes absent from ``values`` are kept)."""
-    known = set(Commune.objects.filter(code__in=list(values)).values_list("code", flat=True))
-    existing = dict(
-        PopulationLegale.objects.filter(annee=year, commune_id__in=list(known)).values_list(
-            "commune_id", "population"
-        )
-    )
+) -> PlannedWrites:
+    """Writes of the history rows of ``year`` for the ``known`` communes of ``values``
+    (default: those in the database), diff-based: rows of other vintages and of communes
+    absent from ``values`` are kept."""
+    if known is None:
+        known = set(Commune.objects.filter(code__in=list(values)).values_list("code", flat=True))
+    existing = {
+        commune: (pk, population)
+        for pk, commune, population in PopulationLegale.objects.filter(
+            annee=year, commune_id__in=list(known)
+        ).values_list("pk", "commune_id", "population")
+    }
     to_create = [
         PopulationLegale(commune_id=code, annee=year, population=value)
         for code, value in values.items()
         if code in known and code not in existing
     ]
-    changed = {
-        code: value
+    changed = [
+        PopulationLegale(pk=existing[code][0], commune_id=code, annee=year, population=value)
         for code, value in values.items()
-        if code in existing and existing[code] != value
-    }
-    PopulationLegale.objects.bulk_create(to_create, batch_size=2000)
+        if code in existing and existing[code][1] != value
+    ]
+    plan = PlannedWrites(label, created=len(to_create), updated=len(changed))
+    plan.unchanged = len(existing) - len(changed)
+    if to_create:
+        plan.statements.append(insert_statement(PopulationLegale, to_create))
     if changed:
-        objects = list(PopulationLegale.objects.filter(annee=year, commune_id__in=list(changed)))
-        for obj in objects:
-            obj.population = changed[obj.commune_id]
-        PopulationLegale.objects.bulk_update(objects, ["population"], batch_size=2000)
-    report.add(
-        label,
-        created=len(to_create),
-        updated=len(changed),
-        unchanged=len(existing) - len(changed),
-    )
+        plan.statements.append(update_statement(PopulationLegale, changed, ["population"]))
+    return plan
+
+
+def sync_population_history(
+    values: dict[str, int], year: int, report: ImportReport, **options
+) -> None:
+    """:func:`plan_population_history` applied at once (inside :func:`atomic_import`)."""
+    plan_population_history(values, year, **options).apply(report)
 
 
 def import_age_populations(
@@ -267,8 +294,9 @@ def import_age_populations(
         values["pop_ages_annee"] = year
         rows[record.code] = values
     report = ImportReport(f"Import des populations par âge {year} ({path})", dry_run)
+    plan = plan_sync(Commune, rows, label="communes", create=False)
     with atomic_import(report):
-        missing = sync(Commune, rows, report, label="communes", create=False)
+        missing = plan.apply(report)
     if missing:
         report.warn(f"{len(missing)} codes absents du référentiel ignorés : {examples(missing)}")
     return report
@@ -285,8 +313,9 @@ def import_points(
     }
     _add_plm_centres(rows)
     _add_merged_centres(rows)
+    plan = plan_sync(Commune, rows, label="communes", create=False)
     with atomic_import(report):
-        missing = sync(Commune, rows, report, label="communes", create=False)
+        missing = plan.apply(report)
     if without:
         report.warn(f"{len(without)} lignes sans coordonnées ignorées : {examples(without)}")
     if missing:
@@ -357,7 +386,15 @@ def import_geojson(
 ) -> ImportReport:
     shapes = []
     for path in paths:
+        found = len(shapes)
         shapes.extend(_tick(progress, geojson.read_commune_shapes(Path(path))))
+        if len(shapes) == found:
+            raise geojson.SourceError(
+                path,
+                "aucune commune dans le fichier",
+                column="features",
+                expected="au moins une entité (Feature) de commune",
+            )
     rows: dict[str, dict] = {}
     centres_only: dict[str, dict] = {}
     outlines = {s.code: s.outline for s in shapes if s.outline is not None}
@@ -390,8 +427,9 @@ def import_geojson(
         rows.setdefault(code, {}).update(values)
     label = ", ".join(str(p) for p in paths)
     report = ImportReport(f"Import des contours et centres ({label})", dry_run)
+    plan = plan_sync(Commune, rows, label="communes", create=False)
     with atomic_import(report):
-        missing = sync(Commune, rows, report, label="communes", create=False)
+        missing = plan.apply(report)
     if missing:
         report.warn(
             f"{len(missing)} codes absents du référentiel ignorés (communes fusionnées "

@@ -10,13 +10,15 @@ ROLES = (
 
 
 def create_roles(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
+    # The database being migrated, which is not always the default one (backups).
+    groups = apps.get_model("auth", "Group").objects.using(schema_editor.connection.alias)
     for name in ROLES:
-        Group.objects.get_or_create(name=name)
+        groups.get_or_create(name=name)
 
 
 def remove_roles(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name__in=ROLES).delete()
+    groups = apps.get_model("auth", "Group").objects.using(schema_editor.connection.alias)
+    groups.filter(name__in=ROLES).delete()
 
 
 class Migration(migrations.Migration):

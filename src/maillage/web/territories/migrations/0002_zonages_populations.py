@@ -8,10 +8,14 @@ def seed_history(apps, schema_editor):
     """The vintage already stored on each commune becomes the first row of its history."""
     Commune = apps.get_model("territories", "Commune")
     PopulationLegale = apps.get_model("territories", "PopulationLegale")
-    rows = Commune.objects.filter(
-        population__isnull=False, population_annee__isnull=False
-    ).values_list("code", "population_annee", "population")
-    PopulationLegale.objects.bulk_create(
+    # The database being migrated, which is not always the default one (backups).
+    alias = schema_editor.connection.alias
+    rows = (
+        Commune.objects.using(alias)
+        .filter(population__isnull=False, population_annee__isnull=False)
+        .values_list("code", "population_annee", "population")
+    )
+    PopulationLegale.objects.using(alias).bulk_create(
         (PopulationLegale(commune_id=c, annee=a, population=p) for c, a, p in rows.iterator()),
         batch_size=2000,
     )
