@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from django.db import models, transaction
 
+from maillage.web.dataversion import tracking as data_version
+
 Progress = Callable[[int], None]
 
 
@@ -73,9 +75,12 @@ class _Rollback(Exception):
 
 @contextlib.contextmanager
 def atomic_import(report: ImportReport):
-    """One transaction for the whole import; rolled back at the end of a dry run."""
+    """One transaction for the whole import; rolled back at the end of a dry run.
+
+    The data version is bumped once, at the end of the transaction, if the import wrote a
+    reference table."""
     try:
-        with transaction.atomic():
+        with transaction.atomic(), data_version.deferred(report.label):
             yield report
             if report.dry_run:
                 raise _Rollback

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "ninja",
+    "maillage.web.dataversion",
     "maillage.web.accounts",
     "maillage.web.territories",
     "maillage.web.supply",
@@ -151,6 +152,11 @@ OPENDATA_SOURCES = {
     ),
     "geo_api": os.environ.get("MAILLAGE_URL_GEO_API", "https://geo.api.gouv.fr/"),
 }
+
+# Diagnosis snapshots (arrays of the whole referential, one file per data version) are kept
+# here, next to the database, and shared by every process; empty: kept in memory only. With
+# PostgreSQL and several hosts, each host keeps its own (a local directory is the fastest).
+MAILLAGE_SNAPSHOT_DIR = os.environ.get("MAILLAGE_SNAPSHOT_DIR", str(DATA_DIR / "instantanes"))
 
 # Retention of contacts with health professionals (years after the contact), enforced by
 # `maillage outreach purger` (to schedule monthly).
