@@ -111,9 +111,12 @@ def _after_command(ctx: click.Context, result, **kwargs) -> None:
     first web request or diagnosis after it."""
     if _data_version_bumps() == (ctx.obj or {}).get("bumps", 0):
         return
-    from maillage.web.diagnostics import services
+    from maillage.web.diagnostics import services, snapshot_cache
 
     services.snapshot()
+    if sys.stderr.isatty() and snapshot_cache.stats.source == "base":
+        seconds = snapshot_cache.stats.seconds
+        click.echo(f"Instantané du diagnostic reconstruit ({seconds:.1f} s)", err=True)
 
 
 dry_run_option = click.option(

@@ -119,7 +119,7 @@ def _build(build: Callable[[str], Snapshot], version: str) -> Snapshot:
     snap = freeze(build(version))
     stats.seconds = time.perf_counter() - started
     stats.source, stats.built = "base", stats.built + 1
-    logger.info("instantané du diagnostic construit en %.1f s (version %s)", stats.seconds, version)
+    logger.debug("instantané du diagnostic construit en %.1f s (version %s)", stats.seconds, version)
     return snap
 
 
