@@ -10,7 +10,7 @@ import zipfile
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -222,6 +222,8 @@ trees = st.recursive(
 
 @settings(max_examples=60, deadline=None)
 @given(trees)
+@example(np.array(["\ud800", None, ""], dtype=object))  # a lone surrogate, None, empty
+@example({1: (float("nan"), -0.0), "1": [dt.date(2024, 2, 29)]})
 def test_any_tree_round_trips(tmp_path_factory, tree):
     path = tmp_path_factory.mktemp("tree") / "s.npz"
     snapshot_store.save(Holder(tree), path, "k")

@@ -89,6 +89,57 @@ def ain(db, shared_data):
     territory_importers.import_etalab(ETALAB_DIR, departement="01")
 
 
+# ------------------------------------------------------------------- what the diagnosis reads
+
+
+def tables_read(action) -> set[str]:
+    """Tables named by the SQL that ``action`` runs."""
+    from django.apps import apps
+
+    names = {m._meta.db_table for m in apps.get_models(include_auto_created=True)}
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        action()
+    return {name for name in names for sql in statements if re.search(rf"\b{name}\b", sql)}
+
+
+def test_every_table_the_diagnosis_reads_bumps_the_version(demo_territory):
+    """The guard against a forgotten table: the snapshot builder and every selection read only
+    tables whose writes bump the data version."""
+    factories.professionals_in("00001", 6)
+    factories.structure("CPTS", "CPTS Nord", ["00001", "00002"])
+    zoning = demo_territory_zoning()
+
+    def everything():
+        services.build_snapshot("essai")
+        for selection in (
+            {"communes": ["00001"]},
+            {"epci": Commune.objects.get(code="00001").epci_id},
+            {"cpts": Structure.objects.get(kind="CPTS").identifiant},
+            {"zone": zoning},
+            {"autour": "00001", "km": 10},
+            {"autour": "00001", "minutes": 20},
+        ):
+            codes, label = services.resolve(**selection)
+            services.diagnose(codes, at=AT, label=label)
+
+    read = tables_read(everything) - {tracking.TABLE}
+    assert {"supply_activity", "territories_commune", "supply_indicatorvalue"} <= read
+    assert read <= tracking.watched_tables(), read - tracking.watched_tables()
+
+
+def demo_territory_zoning() -> str:
+    from maillage.web.territories.demo import load_demo
+
+    load_demo()
+    return "tvs:T01"
+
+
 # ------------------------------------------------------------------------------ territories
 
 

@@ -112,7 +112,8 @@ class _Encoder:
         joined = _SEPARATOR.join(texts)
         if joined.count(_SEPARATOR) != max(len(texts) - 1, 0):
             raise TypeError(f"{path} : chaîne contenant le caractère nul")
-        data = np.frombuffer(joined.encode("utf-8"), dtype=np.uint8)
+        # surrogatepass: any Python str round-trips, even a lone surrogate
+        data = np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8)
         return {
             "__strings__": self.array(data),
             "missing": self.array(missing) if missing.any() else None,
@@ -172,7 +173,8 @@ class _Decoder:
         size = int(np.prod(shape, dtype=np.int64))
         out = np.empty(size, dtype=object)
         if size:
-            parts = self.arrays[value["__strings__"]].tobytes().decode("utf-8").split(_SEPARATOR)
+            data = self.arrays[value["__strings__"]].tobytes()
+            parts = data.decode("utf-8", "surrogatepass").split(_SEPARATOR)
             if len(parts) != size:
                 raise SnapshotFileError("chaînes incohérentes")
             out[:] = parts
@@ -205,13 +207,13 @@ def save(snapshot: Any, path: Path, key: str) -> None:
     path = Path(path)
     encoder = _Encoder()
     tree = encoder.encode(snapshot, type(snapshot).__name__)
-    meta = json.dumps({"format": FORMAT, "key": key, "tree": tree}, ensure_ascii=False)
+    meta = json.dumps({"format": FORMAT, "key": key, "tree": tree})  # ASCII: any str fits
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as raw:
             with zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
-                archive.writestr(META, meta.encode("utf-8"))
+                archive.writestr(META, meta.encode("ascii"))
                 for index, array in enumerate(encoder.arrays):
                     _write_aligned(archive, raw, f"a{index}.npy", array)
             raw.flush()

@@ -43,7 +43,7 @@ SUFFIX = ".npz"
 _STALE_TEMPORARY_SECONDS = 3600
 
 _LOCK = threading.Lock()
-_memory: dict[str, Snapshot | str] = {}
+_memory: dict[str, tuple[str, Snapshot]] = {}
 
 
 @dataclasses.dataclass
@@ -74,18 +74,17 @@ def current(build: Callable[[str], Snapshot], policy) -> Snapshot:
     """The snapshot of the current data version; ``build(version)`` reads the database."""
     version = tracking.current()
     key = f"{version}-{fingerprint(build, policy)}"
-    cached = _memory.get("snapshot")
-    if cached is not None and _memory.get("key") == key:
+    cached = _memory.get("entry")  # (key, snapshot): one read, never a mismatched pair
+    if cached is not None and cached[0] == key:
         stats.source = "mémoire"
-        return cached
+        return cached[1]
     with _LOCK:
-        cached = _memory.get("snapshot")
-        if cached is None or _memory.get("key") != key:
-            cached = _load_or_build(build, version, key)
-            _memory["snapshot"], _memory["key"] = cached, key
+        cached = _memory.get("entry")
+        if cached is None or cached[0] != key:
+            cached = _memory["entry"] = (key, _load_or_build(build, version, key))
         else:
             stats.source = "mémoire"
-    return cached
+    return cached[1]
 
 
 def _load_or_build(build: Callable[[str], Snapshot], version: str, key: str) -> Snapshot:
@@ -119,7 +118,7 @@ def _build(build: Callable[[str], Snapshot], version: str) -> Snapshot:
     snap = freeze(build(version))
     stats.seconds = time.perf_counter() - started
     stats.source, stats.built = "base", stats.built + 1
-    logger.debug("instantané du diagnostic construit en %.1f s (version %s)", stats.seconds, version)
+    logger.debug("instantané du diagnostic construit en %.1f s (%s)", stats.seconds, version)
     return snap
 
 
