@@ -70,6 +70,7 @@ def invalidate() -> None:
 
 def snapshot() -> Snapshot:
     """The snapshot of the current data version, from memory, its file or the database."""
+    # The record keys derive from the policy: it is part of the snapshot's key.
     return snapshot_cache.current(build_snapshot, policy())
 
 

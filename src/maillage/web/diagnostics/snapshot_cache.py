@@ -70,10 +70,14 @@ def invalidate() -> None:
         _memory.clear()
 
 
-def current(build: Callable[[str], Snapshot], policy) -> Snapshot:
-    """The snapshot of the current data version; ``build(version)`` reads the database."""
+def current(build: Callable[[str], Snapshot], context: object) -> Snapshot:
+    """The snapshot of the current data version; ``build(version)`` reads the database.
+
+    ``context``: everything besides the data and the code that shapes the arrays (the secrecy
+    policy, a reference date…), compared through its ``repr``: a new context never reuses a
+    snapshot, in memory or on disk."""
     version = tracking.current()
-    key = f"{version}-{fingerprint(build, policy)}"
+    key = f"{version}-{fingerprint(build, context)}"
     cached = _memory.get("entry")  # (key, snapshot): one read, never a mismatched pair
     if cached is not None and cached[0] == key:
         stats.source = "mémoire"
@@ -189,9 +193,9 @@ def freeze(value):
     return value
 
 
-def fingerprint(build: Callable[[str], Snapshot], policy) -> str:
-    """What shapes the arrays besides the data: the secrecy policy (record keys) and the code."""
-    return hashlib.sha256(repr(policy).encode()).hexdigest()[:8] + _code_fingerprint(build)
+def fingerprint(build: Callable[[str], Snapshot], context: object) -> str:
+    """What shapes the arrays besides the data: the context (secrecy policy…) and the code."""
+    return hashlib.sha256(repr(context).encode()).hexdigest()[:8] + _code_fingerprint(build)
 
 
 @functools.cache
