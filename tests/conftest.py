@@ -29,6 +29,16 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def snapshot_directory(tmp_path_factory):
+    """Diagnosis snapshots are written and read in every test, in a directory of the session
+    (one per xdist worker) rather than in the checkout's var/."""
+    from django.conf import settings
+
+    settings.MAILLAGE_SNAPSHOT_DIR = str(tmp_path_factory.mktemp("instantanes"))
+    return settings.MAILLAGE_SNAPSHOT_DIR
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     return SHARED_DATA

@@ -94,8 +94,31 @@ def run_import(label: str, function, *args, as_json: bool = False, **kwargs) -> 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="maillage")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """maillage — territoires, offre de soins et exercice coordonné."""
+    ctx.obj = {"bumps": _data_version_bumps()}
+
+
+def _data_version_bumps() -> int:
+    tracking = sys.modules.get("maillage.web.dataversion.tracking")
+    return tracking.bump_count() if tracking else 0
+
+
+@main.result_callback()
+@click.pass_context
+def _after_command(ctx: click.Context, result, **kwargs) -> None:
+    """A command that changed the reference data (import, recomputation, demo, migrate…)
+    builds the diagnosis snapshot of the new version before it exits, once, rather than the
+    first web request or diagnosis after it."""
+    if _data_version_bumps() == (ctx.obj or {}).get("bumps", 0):
+        return
+    from maillage.web.diagnostics import services, snapshot_cache
+
+    services.snapshot()
+    if sys.stderr.isatty() and snapshot_cache.stats.source == "base":
+        seconds = snapshot_cache.stats.seconds
+        click.echo(f"Instantané du diagnostic reconstruit ({seconds:.1f} s)", err=True)
 
 
 dry_run_option = click.option(

@@ -31,6 +31,9 @@ def demo(serve: bool, port: int) -> None:
     for report in load_demo():
         for line in report.lines():
             click.echo(line)
+    from maillage.web.diagnostics import services
+
+    services.snapshot()  # built now rather than by the first page that needs it
     accounts = DEMO_ACCOUNTS
     click.echo("")
     click.echo("Comptes de démonstration (mot de passe commun : " + DEMO_PASSWORD + ") :")

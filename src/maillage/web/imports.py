@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 from django.db import connection, models, transaction
 
+from maillage.web.dataversion import tracking as data_version
+
 Progress = Callable[[int], None]
 
 
@@ -87,11 +89,12 @@ def atomic_import(report: ImportReport):
     With SQLite the transaction holds the database's single write lock from its start
     (``BEGIN IMMEDIATE``) to its commit, and every other write waits meanwhile: callers parse
     and check their whole input before entering, and keep the block to writes. The time
-    held is added to ``report.write_lock_seconds``.
+    held is added to ``report.write_lock_seconds``. The data version is bumped once, at the
+    end of the transaction, if the import wrote a reference table.
     """
     started = None
     try:
-        with transaction.atomic():
+        with transaction.atomic(), data_version.deferred(report.label):
             started = time.perf_counter()
             yield report
             if report.dry_run:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 
-from maillage.web.diagnostics import services
 from maillage.web.supply.models import (
     Activity,
     Establishment,
@@ -57,7 +56,6 @@ def professionals_in(
     Activity.objects.bulk_create(
         Activity(professional=p, commune_id=commune, mode_exercice=mode) for p in profs
     )
-    services.invalidate()
     return profs
 
 

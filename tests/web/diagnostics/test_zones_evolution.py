@@ -22,7 +22,6 @@ pytestmark = pytest.mark.django_db
 def demo_zones(demo_territory):
     demo.load_demo()
     factories.professionals_in("00001", 12)
-    services.invalidate()
 
 
 def members(zone="T01"):
@@ -142,7 +141,6 @@ def test_merged_communes_old_vintage_counts_for_the_new_commune(demo_zones):
         departement_id="00",
     )
     PopulationLegale.objects.create(commune=old, annee=2017, population=500)
-    services.invalidate()
     base = PopulationLegale.objects.get(commune_id="00001", annee=2017).population
     entry = next(
         e

@@ -93,7 +93,8 @@ class Snapshot:
     indicators: list[IndicatorSeries]
     seuils: dict[str, int] = field(default_factory=dict)  # thresholds the cells were made with
     policy: str = ""  # fingerprint of the secrecy policy the cells were made with
-    cache: dict[Any, Any] = field(default_factory=dict, repr=False)
+    # Results derived from the arrays (comparison levels…), per process: never persisted.
+    cache: dict[Any, Any] = field(default_factory=dict, repr=False, metadata={"persist": False})
     # Legal population history: vintages (sorted) and values (n, len(pop_years)), NaN unknown.
     pop_years: list[int] = field(default_factory=list)
     pop_history: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))

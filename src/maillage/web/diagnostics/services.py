@@ -1,22 +1,17 @@
 """Read side of the diagnosis: builds the snapshot arrays from the database once per data
 version, resolves territory selections, and calls the pure engine.
 
-The snapshot is cached in the process, keyed by a data version computed by one cheap SQL query
-(row counts and largest ids of every table read, latest supply import): any import, addition or
-deletion changes it. Call :func:`invalidate` after an in-place update that keeps counts and ids.
+The snapshot is kept in memory and in a file next to the database, keyed by the data version
+that every write of the reference data bumps (:mod:`.snapshot_cache`,
+:mod:`maillage.web.dataversion`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import threading
-import time
 from typing import Any
 
 import numpy as np
-from django.conf import settings
-from django.db import connection
 from django.db.models import Max
 
 from maillage.engine.indicators import AGE_BANDS, IndicatorSeries, Snapshot, selection
@@ -37,7 +32,6 @@ from maillage.web.supply.models import (
     Professional,
     Structure,
     StructureCommune,
-    SupplyImport,
 )
 from maillage.web.territories import services as territory_services
 from maillage.web.territories.models import (
@@ -49,87 +43,24 @@ from maillage.web.territories.models import (
     Region,
 )
 
-_LOCK = threading.Lock()
-_CACHE: dict[str, Any] = {}
-
-_VERSIONED = (
-    Commune,
-    Professional,
-    Activity,
-    Establishment,
-    Structure,
-    StructureCommune,
-    IndicatorDefinition,
-    IndicatorValue,
-    SupplyImport,
-    PopulationLegale,
-)
+from . import snapshot_cache
 
 
 class TerritoryError(ValueError):
     """A selection that names no known commune (message in French)."""
 
 
-# Tables whose row count is cheap enough to read on every request (small tables).
-_COUNTED = (Structure, StructureCommune, IndicatorDefinition, SupplyImport)
-# PopulationLegale: its largest id catches imports; a re-import with updated values changes no
-# id, hence the full version (row counts) rechecked periodically and :func:`invalidate`.
-
-
-def _version_query(full: bool) -> str:
-    parts = []
-    for model in _VERSIONED:
-        table = connection.ops.quote_name(model._meta.db_table)
-        pk = connection.ops.quote_name(model._meta.pk.column)
-        count = "CAST(COUNT(*) AS TEXT) || ':' || " if full or model in _COUNTED else ""
-        # Table and column names come from the models (quoted), never from user input.
-        parts.append(f"(SELECT {count}COALESCE(CAST(MAX({pk}) AS TEXT), '') FROM {table})")  # noqa: S608
-    return "SELECT " + ", ".join(parts)
-
-
-def data_version(full: bool = True) -> str:
-    """Version of the data read by the diagnosis. ``full=False``: largest primary keys (an
-    index lookup each) and counts of the small tables only — catches every import and every
-    addition; the full version (row counts of every table: a scan) also catches deletions."""
-    with connection.cursor() as cursor:
-        cursor.execute(_version_query(full))
-        row = cursor.fetchone()
-    return hashlib.sha256("|".join(map(str, row)).encode()).hexdigest()[:12]
 
 
 def invalidate() -> None:
-    with _LOCK:
-        _CACHE.clear()
+    """Forget this process's snapshot (tests; the data version already covers every write)."""
+    snapshot_cache.invalidate()
 
 
 def snapshot() -> Snapshot:
-    """The cached snapshot, rebuilt when the data version changes.
-
-    Every call compares the quick version (index lookups, < 1 ms); the full version (row
-    counts, which also detect deletions) is compared at most every
-    ``MAILLAGE_DIAGNOSTIC_RECHECK_SECONDS`` (default 60 s).
-    """
-    quick = data_version(full=False)
-    cached = _CACHE.get("snapshot")
-    if cached is not None and cached.policy != policy().fingerprint():
-        cached = None  # a new threshold in force, or a new key: the cells are rebuilt
-    recheck = float(getattr(settings, "MAILLAGE_DIAGNOSTIC_RECHECK_SECONDS", 60))
-    now = time.monotonic()
-    if cached is not None and _CACHE.get("quick") == quick:
-        if now - _CACHE.get("checked", 0.0) < recheck:
-            return cached
-        if data_version(full=True) == cached.version:
-            _CACHE["checked"] = now
-            return cached
-    with _LOCK:
-        version = data_version(full=True)
-        cached = _CACHE.get("snapshot")
-        if cached is None or cached.version != version or cached.policy != policy().fingerprint():
-            cached = build_snapshot(version)
-            _CACHE["snapshot"] = cached
-        _CACHE["quick"] = quick
-        _CACHE["checked"] = time.monotonic()
-    return cached
+    """The snapshot of the current data version, from memory, its file or the database."""
+    # The record keys derive from the policy: it is part of the snapshot's key.
+    return snapshot_cache.current(build_snapshot, policy().fingerprint())
 
 
 def _floats(values) -> np.ndarray:

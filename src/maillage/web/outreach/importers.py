@@ -19,7 +19,7 @@ from maillage.engine.sources.errors import SourceError
 from maillage.engine.sources.tabular import read_delimited
 from maillage.engine.sources.textinput import SPREADSHEET
 from maillage.web.accounts.models import User
-from maillage.web.imports import ImportReport, PlannedWrites, atomic_import, insert_statement
+from maillage.web.imports import ImportReport, atomic_import
 from maillage.web.supply.models import Professional
 
 from .models import Campaign, Channel, Contact, Team

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "ninja",
+    "maillage.web.dataversion",
     "maillage.web.accounts",
     "maillage.web.territories",
     "maillage.web.supply",
@@ -199,6 +200,11 @@ OPENDATA_SOURCES = {
 # Years a request may name (query strings, paths, API): wide enough for population history and
 # contract schedules, narrow enough that no date computation overflows. See docs/api.md.
 MAILLAGE_YEARS = (1900, 2100)
+
+# Diagnosis snapshots (arrays of the whole referential, one file per data version) are kept
+# here, next to the database, and shared by every process; empty: kept in memory only. With
+# PostgreSQL and several hosts, each host keeps its own (a local directory is the fastest).
+MAILLAGE_SNAPSHOT_DIR = os.environ.get("MAILLAGE_SNAPSHOT_DIR", str(DATA_DIR / "instantanes"))
 
 # Retention of contacts with health professionals (years after the contact), enforced by
 # `maillage outreach purger` (to schedule monthly).
