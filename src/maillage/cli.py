@@ -1,11 +1,14 @@
 """The ``maillage`` command: imports, computations, demo and server.
 
 Commands that touch the database configure Django lazily, so that ``maillage access`` or
-``maillage aci`` work on plain files without any database.
+``maillage aci`` work on plain files without any database. Command modules are imported only
+when their command runs (:class:`LazyGroup`): ``maillage --help`` and the rules commands start
+without numpy, pandas, pyarrow or scipy (``tests/test_cli_startup.py`` checks it).
 """
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import sys
@@ -16,17 +19,61 @@ import click
 
 from maillage.engine.sources.errors import SourceError
 
-# Command groups living in their own module: (module, attribute).
-EXTRA_COMMANDS = (
-    ("maillage.commands.access", "group"),
-    ("maillage.commands.aci", "group"),
-    ("maillage.commands.aides", "command"),
-    ("maillage.commands.opendata", "group"),
-    ("maillage.commands.demo", "demo"),
-    ("maillage.commands.demo", "serve"),
-)
+# Top-level commands defined in their own module, imported only when the command runs:
+# name → (where it is defined, the one-line help `maillage --help` shows without importing it).
+# A source is "module:attribute" (a click command) or "module" (a module whose
+# ``register(main, import_group)`` adds it); a command may be completed by several modules.
+# tests/test_cli_startup.py checks this table against the commands themselves.
+LAZY_COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
+    "access": (
+        ("maillage.commands.access:group",),
+        "Accessibilité potentielle localisée (APL) et variantes 2SFCA.",
+    ),
+    "aci": (
+        ("maillage.commands.aci:group", "maillage.commands.coordination"),
+        "Accords conventionnels interprofessionnels (CPTS, MSP).",
+    ),
+    "aides": (
+        ("maillage.commands.aides:command",),
+        "Aides à l'installation et au maintien auxquelles un professionnel peut prétendre.",
+    ),
+    "opendata": (
+        ("maillage.commands.opendata:group",),
+        "Télécharge et importe les données ouvertes officielles.",
+    ),
+    "demo": (
+        ("maillage.commands.demo:demo",),
+        "Prépare la base de démonstration (données fictives) et lance l'application.",
+    ),
+    "serve": (
+        ("maillage.commands.demo:serve",),
+        "Lance l'application sur http://127.0.0.1:PORT (serveur de développement).",
+    ),
+    "zonages": (
+        ("maillage.commands.territories",),
+        "Zonages d'étude chargés et leurs zones (référence à passer à --zone).",
+    ),
+    "indicateurs": (("maillage.commands.supply",), "Registre des indicateurs de santé."),
+    "etablissement": (("maillage.commands.supply",), "Fiche d'un établissement FINESS."),
+    "diagnostic": (
+        ("maillage.commands.diagnostics",),
+        "Diagnostic territorial (secret statistique appliqué) d'un ensemble de communes.",
+    ),
+    "zonage": (
+        ("maillage.commands.zoning",),
+        "Zonage simulé à partir de l'APL (toujours marqué « simulation ») et exports.",
+    ),
+    "outreach": (
+        ("maillage.commands.outreach",),
+        "Accompagnement des professionnels : conservation des données, installations.",
+    ),
+    "rapport": (
+        ("maillage.commands.reporting",),
+        "Chiffres clés « Accompagner les professionnels de santé » et « exercice coordonné ».",
+    ),
+}
 # Modules of the web apps that add commands with ``register(main, import_group)``: imports go
-# under ``maillage import``, other commands at the top level.
+# under ``maillage import``, other commands at the top level (declared in LAZY_COMMANDS too).
 REGISTERING_MODULES = (
     "maillage.commands.territories",
     "maillage.commands.supply",
@@ -92,7 +139,92 @@ def run_import(label: str, function, *args, as_json: bool = False, **kwargs) -> 
         click.echo(f"  durée : {time.monotonic() - started:.1f} s")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+_registered: set[str] = set()
+
+
+def _load(source: str) -> None:
+    """Import one source of LAZY_COMMANDS / REGISTERING_MODULES and add its commands."""
+    module_name, _, attribute = source.partition(":")
+    if attribute:
+        command = getattr(importlib.import_module(module_name), attribute)
+        if command.name not in main.commands:
+            main.add_command(command)
+    elif module_name not in _registered:
+        _registered.add(module_name)
+        importlib.import_module(module_name).register(main, import_group)
+
+
+class LazyGroup(click.Group):
+    """Top-level group whose commands of LAZY_COMMANDS are imported on first use only.
+
+    ``maillage --help`` lists them with their declared one-line help, so that printing the
+    list imports no command module (nor numpy, pandas, pyarrow, scipy or yaml behind them).
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(LAZY_COMMANDS))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in LAZY_COMMANDS and name not in self.commands:
+            for source in LAZY_COMMANDS[name][0]:
+                _load(source)
+            # What is imported so far lives as long as the process: the garbage collector
+            # need not scan it again each time a command creates many objects.
+            gc.freeze()
+        return self.commands.get(name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            command = self.commands.get(name)
+            if command is not None:
+                if command.hidden:
+                    continue
+                rows.append((name, command.get_short_help_str(limit)))
+            else:
+                rows.append((name, short_help(LAZY_COMMANDS[name][1], limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+def short_help(text: str, limit: int) -> str:
+    """The one-line help click shows for a command whose help is ``text``."""
+    return click.Command(None, help=text).get_short_help_str(limit)
+
+
+class ImportGroup(click.Group):
+    """``maillage import``: its subcommands come from cli.py and from every registering module,
+    loaded when the group itself is used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        _load_registering_modules()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands:
+            _load_registering_modules()
+        return super().get_command(ctx, name)
+
+
+def _load_registering_modules() -> None:
+    for module_name in REGISTERING_MODULES:
+        if module_name not in _registered and _optional_module(module_name) is not None:
+            _load(module_name)
+
+
+def load_all_commands() -> None:
+    """Import every command module (tests, documentation of the whole command tree)."""
+    for sources, _help in LAZY_COMMANDS.values():
+        for source in sources:
+            _load(source)
+    _load_registering_modules()
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="maillage")
 @click.pass_context
 def main(ctx: click.Context) -> None:
@@ -128,7 +260,7 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Compte rendu
 existing_file = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
-@main.group(name="import")
+@main.group(name="import", cls=ImportGroup)
 def import_group() -> None:
     """Importe des fichiers officiels (atomique, idempotent, --dry-run)."""
 
@@ -280,8 +412,7 @@ def parametres(on, non_verifies, as_json):
     """Paramètres datés (textes, conventions, méthodes) et leur statut de vérification."""
     import datetime as dt
 
-    setup_django()  # the page module imports the API layer, which needs Django configured
-    from maillage.web.parameters import all_parameters
+    from maillage.engine.rules.listing import all_parameters
 
     day = on.date() if on else dt.date.today()
     rows = all_parameters()
@@ -326,17 +457,6 @@ def _optional_module(name: str):
             return None  # module of a feature not installed in this version
         raise
 
-
-def _register_extra_commands() -> None:
-    for module_name, attribute in EXTRA_COMMANDS:
-        main.add_command(getattr(importlib.import_module(module_name), attribute))
-    for module_name in REGISTERING_MODULES:
-        module = _optional_module(module_name)
-        if module is not None:
-            module.register(main, import_group)
-
-
-_register_extra_commands()
 
 if __name__ == "__main__":
     main()

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import click
 import numpy as np
-import pandas as pd
 
 from maillage.engine import parameters
 from maillage.engine.accessibility import METHOD_ROOTS, fca, traveltimes
 from maillage.engine.accessibility import decay as decays
 from maillage.engine.accessibility import demand as demands
 from maillage.engine.parameters import ParameterError
+from maillage.engine.sources.columns import Number, read_typed
 from maillage.engine.sources.errors import SourceError
 from maillage.engine.vocabulary import GP
 
@@ -32,52 +32,51 @@ def _fail(error: Exception) -> click.ClickException:
 def _read_population(path: Path, profile_path: Path | None) -> tuple[np.ndarray, np.ndarray]:
     """Codes and (standardised) demand from ``code,population`` or age bands + profile."""
     if profile_path is None:
-        frame, first = traveltimes.read_columns(
-            path, ("code", "population"), {"code_insee": "code"}
+        read = read_typed(
+            path,
+            codes=("code",),
+            numbers={"population": Number(minimum=0, expected="un effectif positif")},
+            aliases={"code_insee": "code"},
         )
-        codes = traveltimes.code_column(path, frame, "code", first)
-        demand = traveltimes.number_column(
-            path, frame, "population", first, minimum=0, expected="un effectif positif"
-        )
+        demand = read.numbers["population"]
     else:
-        profile, pfirst = traveltimes.read_columns(profile_path, ("tranche", "consommation"))
-        bands = traveltimes.code_column(profile_path, profile, "tranche", pfirst).tolist()
-        consumption = traveltimes.number_column(
+        profile = read_typed(
             profile_path,
-            profile,
-            "consommation",
-            pfirst,
-            minimum=0,
-            expected="une consommation positive",
+            codes=("tranche",),
+            numbers={"consommation": Number(minimum=0, expected="une consommation positive")},
         )
-        frame, first = traveltimes.read_columns(path, ("code", *bands), {"code_insee": "code"})
-        codes = traveltimes.code_column(path, frame, "code", first)
-        by_age = np.column_stack(
-            [
-                traveltimes.number_column(
-                    path, frame, band, first, minimum=0, expected="un effectif"
-                )
-                for band in bands
-            ]
+        bands = profile.codes["tranche"].text().tolist()
+        read = read_typed(
+            path,
+            codes=("code",),
+            numbers={band: Number(minimum=0, expected="un effectif") for band in bands},
+            aliases={"code_insee": "code"},
         )
+        by_age = np.column_stack([read.numbers[band] for band in bands])
         try:
-            demand = demands.standardised_demand(by_age, consumption)
+            demand = demands.standardised_demand(by_age, profile.numbers["consommation"])
         except ValueError as exc:
             raise SourceError(profile_path, str(exc)) from exc
-    repeated = pd.Index(codes).duplicated()
-    if repeated.any():
-        k = int(np.flatnonzero(repeated)[0])
-        raise SourceError(path, "code répété", line=k + first, column="code", found=codes[k])
-    return codes, demand
+    codes = read.codes["code"]
+    k = codes.first_repeated_row()
+    if k is not None:
+        raise SourceError(
+            path, "code répété", line=k + read.first_line, column="code", found=codes.text()[k]
+        )
+    return codes.text(), demand
 
 
 def _read_supply(path: Path) -> tuple[np.ndarray, np.ndarray]:
     """Codes and supply from ``code,offre``; lines with the same code are summed."""
-    frame, first = traveltimes.read_columns(path, ("code", "offre"), {"code_insee": "code"})
-    codes = traveltimes.code_column(path, frame, "code", first)
-    supply = traveltimes.number_column(path, frame, "offre", first, minimum=0, expected="une offre")
-    summed = pd.Series(supply).groupby(codes, sort=False).sum()
-    return summed.index.to_numpy(dtype=object), summed.to_numpy(dtype=np.float64)
+    read = read_typed(
+        path,
+        codes=("code",),
+        numbers={"offre": Number(minimum=0, expected="une offre")},
+        aliases={"code_insee": "code"},
+    )
+    codes = read.codes["code"]
+    summed = np.bincount(codes.index, weights=read.numbers["offre"], minlength=codes.values.size)
+    return codes.values, summed
 
 
 def _file_option(flag: str, dest: str, help_text: str, **extra):
@@ -241,21 +240,22 @@ def apl_command(
         supply_codes, supply_values = _read_supply(supply_path)
         if supply_unit == "etp":
             supply_values = demands.acts_from_fte(supply_values, acts_per_fte, on)
-        extra = pd.Index(supply_codes).difference(pd.Index(codes))
+        extra = np.array(sorted(set(supply_codes.tolist()) - set(codes.tolist())), dtype=object)
         if len(extra):
             click.echo(
                 f"Attention : {len(extra)} code(s) de l'offre absents du fichier de population "
                 f"(par exemple {extra[0]}) : comptés avec une population nulle.",
                 err=True,
             )
-        universe = np.concatenate([codes, np.asarray(extra, dtype=object)])
+        universe = np.concatenate([codes, extra])
         n = universe.size
         supply = np.zeros(n)
-        supply[pd.Index(universe).get_indexer(supply_codes)] = supply_values
+        supply[traveltimes.code_positions(universe, supply_codes)] = supply_values
         demand_all = np.concatenate([demand, np.zeros(len(extra))])
         if travel_path is not None:
             table = traveltimes.read_travel_times(travel_path)
             origins, destinations, minutes, dropped = traveltimes.index_pairs(universe, table)
+            del table  # its millions of code positions are no longer needed
             if dropped:
                 click.echo(
                     f"{dropped} couple(s) de {travel_path} hors des communes étudiées ignorés.",
@@ -269,7 +269,7 @@ def apl_command(
                     f"(lignes {', '.join(map(str, missing[:10]))}) : sans voisines.",
                     err=True,
                 )
-            position = pd.Index(universe).get_indexer(point_codes)
+            position = traveltimes.code_positions(universe, point_codes)
             known = position >= 0
             o, d, minutes = traveltimes.crow_fly_times(
                 lat[known], lon[known], decays.max_minutes_of(decay), on=on

@@ -93,6 +93,39 @@ def test_read_travel_times_parquet(tmp_path):
         read_travel_times(path)
 
 
+@pytest.mark.parametrize("kind", ["csv", "parquet"])
+def test_repeated_pair_is_named_with_its_line(tmp_path, kind):
+    rows = [("01001", "01001", 0.0), ("01001", "01002", 7.0), ("01002", "01001", 7.0)]
+    rows.append(("01001", "01002", 8.0))
+    path = tmp_path / f"temps.{kind}"
+    if kind == "csv":
+        write(path, "origine,destination,minutes\n" + "".join(f"{o},{d},{t}\n" for o, d, t in rows))
+    else:
+        columns = dict(
+            zip(("origine", "destination", "minutes"), zip(*rows, strict=True), strict=True)
+        )
+        pq.write_table(pa.table({k: list(v) for k, v in columns.items()}), path)
+    with pytest.raises(SourceError, match="répété") as error:
+        read_travel_times(path)
+    # Line 5 of the CSV (after the header); row 4 of the Parquet file.
+    assert error.value.line == (5 if kind == "csv" else 4)
+    assert error.value.found == "01001 → 01002"
+
+
+def test_parquet_row_groups_with_their_own_dictionaries(tmp_path):
+    path = tmp_path / "t.parquet"
+    origins = ["02001", "01001", "01001", "03001", "02001"]
+    destinations = ["01001", "02001", "01001", "03001", "02001"]
+    minutes = [4.0, 4.0, 0.0, 0.0, 0.0]
+    table = pa.table({"origine": origins, "destination": destinations, "minutes": minutes})
+    pq.write_table(table, path, row_group_size=2)
+    read = read_travel_times(path)
+    assert read.origins.tolist() == origins and read.destinations.tolist() == destinations
+    o, d, t, dropped = index_pairs(["03001", "01001", "02001"], read)
+    assert o.tolist() == [2, 1, 1, 0, 2] and d.tolist() == [1, 2, 1, 0, 2] and dropped == 0
+    assert t.tolist() == minutes
+
+
 def test_read_points_accepts_code_insee_and_reports_missing_coordinates(tmp_path):
     path = write(
         tmp_path / "p.csv",
@@ -138,7 +171,7 @@ def test_add_self_pairs_and_index_pairs():
     o, d, t = add_self_pairs([0, 1], [1, 1], [5.0, 0.0], 3)
     assert sorted(zip(o.tolist(), d.tolist(), strict=True)) == [(0, 0), (0, 1), (1, 1), (2, 2)]
     assert t.tolist() == [5.0, 0.0, 0.0, 0.0]
-    table = TravelTable(
+    table = TravelTable.from_codes(
         np.array(["a", "a", "z"], dtype=object),
         np.array(["b", "a", "a"], dtype=object),
         np.array([3.0, 0.0, 1.0]),

@@ -40,7 +40,8 @@ def _index_array(name: str, values: Any) -> np.ndarray:
         raise ValueError(f"{name} : indices entiers attendus (type lu : {array.dtype})")
     if array.size and array.min() < 0:
         raise ValueError(f"{name} : indices négatifs interdits")
-    return array.astype(np.int64, copy=False)
+    # Any integer type is kept (int32 positions of a national table are not copied).
+    return array if array.size else array.astype(np.int64)
 
 
 def _vector(name: str, values: Any, size: int | None = None) -> np.ndarray:
@@ -106,7 +107,11 @@ def weight_matrix(
     if w.shape != t.shape or not np.all(np.isfinite(w)) or (w.size and w.min() < 0):
         raise ValueError("decay : la fonction doit renvoyer un poids fini et positif par temps")
     keep = w > 0
-    coo = sp.coo_matrix((w[keep], (o[keep], d[keep])), shape=shape)
+    if not keep.all():
+        w, o, d = w[keep], o[keep], d[keep]
+    if _in_row_order(o, d, shape):
+        return _csr_in_row_order(w, o, d, shape)
+    coo = sp.coo_matrix((w, (o, d)), shape=shape)
     # Two counting sorts (COO → CSC → CSR, linear time) give sorted column indices in every
     # row without the comparison sort of sum_duplicates(); duplicates are then adjacent.
     # Declaring the temporary COO canonical stops scipy from summing duplicates silently.
@@ -115,6 +120,32 @@ def weight_matrix(
     if _has_repeated_pairs(matrix):
         raise ValueError("origins, destinations : un même couple origine-destination est répété")
     matrix.has_sorted_indices = True
+    return matrix
+
+
+def _in_row_order(o: np.ndarray, d: np.ndarray, shape: tuple[int, int]) -> bool:
+    """True when the pairs come by origin, then by strictly increasing destination (how
+    matrix tools write their tables): they are then already the rows of a canonical CSR."""
+    if o.size < 2:
+        return False
+    later, same = o[1:] > o[:-1], o[1:] == o[:-1]
+    if not (later | same).all():
+        return False
+    # Within a row, destinations strictly increasing: sorted, and no pair twice.
+    same &= d[1:] <= d[:-1]
+    return not same.any()
+
+
+def _csr_in_row_order(w: np.ndarray, o: np.ndarray, d: np.ndarray, shape) -> sp.csr_matrix:
+    """The canonical CSR of pairs in row order: row pointers counted, arrays taken as given."""
+    indptr = np.zeros(shape[0] + 1, dtype=np.int64)
+    np.cumsum(np.bincount(o, minlength=shape[0]), out=indptr[1:])
+    index_type = np.int32 if max(shape[1], o.size) < 2**31 else np.int64
+    matrix = sp.csr_matrix(
+        (w, d.astype(index_type, copy=False), indptr.astype(index_type)), shape=shape, copy=False
+    )
+    matrix.has_sorted_indices = True
+    matrix.has_canonical_format = True
     return matrix
 
 
@@ -149,17 +180,20 @@ def supply_ratio(weights: sp.csr_matrix, demand: Any, supply: Any) -> tuple[np.n
     catchment_demand : ndarray, shape (n_destinations,)
     """
     weights = sp.csr_matrix(weights)
-    n_origins, n_destinations = weights.shape
-    demand = _vector("demand", demand, n_origins)
-    supply = _vector("supply", supply, n_destinations)
+    demand, supply = _vectors(weights, demand, supply)
     catchment_demand = weights.T @ demand
-    ratio = np.zeros(n_destinations)
+    return _ratio(supply, catchment_demand), catchment_demand
+
+
+def _vectors(weights: sp.csr_matrix, demand: Any, supply: Any) -> tuple[np.ndarray, np.ndarray]:
+    n_origins, n_destinations = weights.shape
+    return _vector("demand", demand, n_origins), _vector("supply", supply, n_destinations)
+
+
+def _ratio(supply: np.ndarray, catchment_demand: np.ndarray) -> np.ndarray:
+    """``R_j = S_j / D_j``, 0 where ``D_j = 0`` (that supply is lost, and logged)."""
+    ratio = np.zeros(supply.size)
     np.divide(supply, catchment_demand, out=ratio, where=catchment_demand > 0)
-    _log_lost_supply(supply, catchment_demand)
-    return ratio, catchment_demand
-
-
-def _log_lost_supply(supply: np.ndarray, catchment_demand: np.ndarray) -> None:
     lost = (supply > 0) & ~(catchment_demand > 0)
     if lost.any():
         logger.warning(
@@ -168,6 +202,7 @@ def _log_lost_supply(supply: np.ndarray, catchment_demand: np.ndarray) -> None:
             int(lost.sum()),
             float(supply[lost].sum()),
         )
+    return ratio
 
 
 def e2sfca(
@@ -206,9 +241,16 @@ def e2sfca(
         raise ValueError(f"backend : « {backend} » inconnu (attendu : local ou dask)")
     weights = sp.csr_matrix(weights)
     if backend == "dask":
-        from .distributed import e2sfca_dask
+        from .distributed import BlockedMatVec
 
-        return e2sfca_dask(weights, demand, supply, client=client, n_blocks=n_blocks)
+        demand, supply = _vectors(weights, demand, supply)
+        # Both steps as products by CSR rows in ascending column order, the order of the
+        # local products below: results are identical bit for bit.
+        transposed = weights.T.tocsr()
+        transposed.sort_indices()
+        with BlockedMatVec(client, n_blocks) as matvec:
+            ratio = _ratio(supply, matvec(transposed, demand))
+            return matvec(weights, ratio)
     ratio, _ = supply_ratio(weights, demand, supply)
     return weights @ ratio
 

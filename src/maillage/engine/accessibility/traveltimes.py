@@ -9,22 +9,17 @@ as an editor shows it; for Parquet, the row number) and column, in French.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
-from scipy.spatial import cKDTree
 
 from maillage.engine import parameters
 
+from ..sources.columns import Codes, Number, read_typed
 from ..sources.errors import SourceError
-from ..sources.numbers import parse_numbers
-from ..sources.textinput import SPREADSHEET, TextStream, open_lines
 
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean Earth radius
 TRAVEL_COLUMNS = ("origine", "destination", "minutes")
@@ -32,146 +27,47 @@ TRAVEL_COLUMNS = ("origine", "destination", "minutes")
 
 @dataclass(frozen=True)
 class TravelTable:
-    """A long travel-time table with commune codes (strings) and minutes (float64)."""
+    """A long travel-time table: pair ``k`` goes from ``origin_codes.text()[k]`` to
+    ``destination_codes.text()[k]`` in ``minutes[k]`` (float64).
 
-    origins: np.ndarray
-    destinations: np.ndarray
+    Each end keeps its distinct codes once and one position per pair (see
+    :class:`..sources.columns.Codes`): a national table has millions of pairs but some 35 000
+    codes, so codes are looked up once each.
+    """
+
+    origin_codes: Codes
+    destination_codes: Codes
     minutes: np.ndarray
 
     def __len__(self) -> int:
         return int(self.minutes.size)
 
+    @property
+    def origins(self) -> np.ndarray:
+        """Origin code of every pair (object array)."""
+        return self.origin_codes.text()
 
-def read_columns(path: Path, columns: tuple[str, ...], aliases: dict[str, str] | None = None):
-    """Read a CSV or Parquet file whose required columns are named ``columns``.
+    @property
+    def destinations(self) -> np.ndarray:
+        """Destination code of every pair (object array)."""
+        return self.destination_codes.text()
 
-    Parameters
-    ----------
-    path : Path
-    columns : tuple of str
-        Required column names (extra columns are kept).
-    aliases : dict, optional
-        ``{other name: required name}`` accepted in place of a required column.
-
-    Returns
-    -------
-    frame : pandas.DataFrame
-        CSV columns as strings (no NA conversion); Parquet columns as stored.
-    first_line : int
-        Line number of the first data row (2 for CSV, after the header; 1 for Parquet).
-    """
-    if not path.exists():
-        raise SourceError(path, "fichier introuvable")
-    aliases = aliases or {}
-    if path.suffix.lower() in (".parquet", ".pq"):
-        import pyarrow.parquet as pq
-
-        try:
-            table = pq.read_table(path)
-        except Exception as exc:
-            raise SourceError(path, f"fichier Parquet illisible ({exc})") from exc
-        frame = table.to_pandas()
-        first_line = 1  # Parquet has no header line: "ligne" is the row number.
-    else:
-        # Through the shared text layer: encodings, binary files and line length checked
-        # line by line, so pandas only ever sees decoded, bounded text.
-        with open_lines(path, SPREADSHEET) as lines:
-            try:
-                frame = pd.read_csv(
-                    TextStream(lines), dtype=str, keep_default_na=False, skipinitialspace=True
-                )
-            except pd.errors.EmptyDataError as exc:
-                raise SourceError(
-                    path, "fichier vide", line=1, character=1, expected=", ".join(columns)
-                ) from exc
-            except pd.errors.ParserError as exc:
-                match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
-                if match:
-                    raise SourceError(
-                        path,
-                        "nombre de champs incorrect",
-                        line=int(match.group(2)),
-                        expected=f"{match.group(1)} champs",
-                        found=f"{match.group(3)} champs",
-                    ) from exc
-                raise SourceError(path, f"CSV illisible ({exc})", line=lines.number) from exc
-            if frame.empty:
-                raise lines.no_data(", ".join(columns))
-        first_line = 2  # line 1 is the header
-    frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
-    for alias, name in aliases.items():
-        if name not in frame.columns and alias in frame.columns:
-            frame = frame.rename(columns={alias: name})
-    for column in columns:
-        if column not in frame.columns:
-            raise SourceError(
-                path,
-                "colonne absente",
-                line=1 if first_line == 2 else None,
-                column=column,
-                expected=", ".join(columns),
-                found=", ".join(frame.columns),
-            )
-    return frame, first_line
-
-
-def code_column(path: Path, frame: pd.DataFrame, column: str, first_line: int) -> np.ndarray:
-    """Codes of ``column`` as stripped strings (kept verbatim); an empty code is an error."""
-    if pd.api.types.is_numeric_dtype(frame[column].dtype):
-        # A numeric Parquet column has already lost the leading zeros of codes like 01001.
-        raise SourceError(
-            path,
-            "codes stockés comme des nombres",
-            column=column,
-            expected="une colonne texte (les zéros initiaux des codes INSEE seraient perdus)",
-            found=str(frame[column].dtype),
+    @classmethod
+    def from_codes(cls, origins: Any, destinations: Any, minutes: Any) -> TravelTable:
+        """A table from one origin code and one destination code per pair."""
+        return cls(
+            Codes.from_text(origins),
+            Codes.from_text(destinations),
+            np.asarray(minutes, dtype=np.float64),
         )
-    codes = frame[column].astype(str).str.strip().to_numpy(dtype=object)
-    empty = np.flatnonzero((codes == "") | (codes == "nan") | (codes == "None"))
-    if empty.size:
-        raise SourceError(
-            path, "code vide", line=int(empty[0]) + first_line, column=column, expected="un code"
-        )
-    return codes
-
-
-def number_column(
-    path: Path,
-    frame: pd.DataFrame,
-    column: str,
-    first_line: int,
-    minimum: float | None = None,
-    maximum: float | None = None,
-    expected: str = "un nombre",
-) -> np.ndarray:
-    """Numbers of ``column`` as float64, read by :func:`..sources.numbers.parse_numbers`
-    (decimal comma or point, French thousands separators); the first invalid value, or one
-    outside [minimum, maximum], raises :class:`SourceError` with its line."""
-    raw = frame[column]
-    if pd.api.types.is_numeric_dtype(raw.dtype):  # Parquet: already numbers
-        values = raw.to_numpy(dtype=np.float64)
-        bad = ~np.isfinite(values)
-    else:
-        values, bad = parse_numbers(raw.astype(str))
-    if minimum is not None:
-        bad |= values < minimum
-    if maximum is not None:
-        bad |= values > maximum
-    if bad.any():
-        k = int(np.flatnonzero(bad)[0])
-        raise SourceError(
-            path,
-            "valeur invalide",
-            line=k + first_line,
-            column=column,
-            expected=expected,
-            found=str(raw.iloc[k]),
-        )
-    return values
 
 
 def read_travel_times(path: str | Path) -> TravelTable:
     """Read a long travel-time matrix ``origine,destination,minutes`` (CSV or Parquet).
+
+    Columns are read as typed columns (:func:`..sources.columns.read_typed`): codes once per
+    distinct code, minutes as numbers, checks vectorised; a defect is then located by reading
+    the file again line by line.
 
     Parameters
     ----------
@@ -187,29 +83,46 @@ def read_travel_times(path: str | Path) -> TravelTable:
     ------
     SourceError
         Missing file or column, empty code, non-numeric or negative time, wrong field count,
-        with the file, line and column.
+        repeated pair, with the file, line and column.
     """
     path = Path(path)
-    frame, first = read_columns(path, TRAVEL_COLUMNS)
-    table = TravelTable(
-        origins=code_column(path, frame, "origine", first),
-        destinations=code_column(path, frame, "destination", first),
-        minutes=number_column(
-            path, frame, "minutes", first, minimum=0, expected="un temps en minutes positif"
-        ),
+    columns = read_typed(
+        path,
+        codes=("origine", "destination"),
+        numbers={"minutes": Number(minimum=0, expected="un temps en minutes positif")},
     )
-    repeated = pd.MultiIndex.from_arrays([table.origins, table.destinations]).duplicated()
-    if repeated.any():
-        k = int(np.flatnonzero(repeated)[0])
+    table = TravelTable(
+        columns.codes["origine"], columns.codes["destination"], columns.numbers["minutes"]
+    )
+    k = _first_repeated_pair(table)
+    if k is not None:
         raise SourceError(
             path,
             "couple origine-destination répété",
-            line=k + first,
+            line=k + columns.first_line,
             column="destination",
             expected="un seul temps par couple",
-            found=f"{table.origins[k]} → {table.destinations[k]}",
+            found=f"{table.origin_codes.text()[k]} → {table.destination_codes.text()[k]}",
         )
     return table
+
+
+def _first_repeated_pair(table: TravelTable) -> int | None:
+    """Row of the first pair given on an earlier row too, or None."""
+    origins, destinations = table.origin_codes, table.destination_codes
+    width = destinations.values.size
+    # One integer per pair; 32 bits while they fit (35 000² does): half the memory to sort.
+    kind = np.uint32 if origins.values.size * width < 2**32 else np.uint64
+    key = origins.index.astype(kind)
+    key *= kind(width)
+    np.add(key, destinations.index, out=key, casting="unsafe")  # in place: one array
+    key.sort()  # in place: a plain sort decides; rows are looked for only on a repeat
+    if not (key[1:] == key[:-1]).any():
+        return None
+    key = origins.index.astype(np.int64) * width + destinations.index
+    order = np.argsort(key, kind="stable")  # equal pairs stay in row order
+    same = key[order[1:]] == key[order[:-1]]
+    return int(order[1:][same].min())
 
 
 def read_points(path: str | Path, drop_missing: bool = False):
@@ -230,40 +143,23 @@ def read_points(path: str | Path, drop_missing: bool = False):
     dropped_lines : list of int
         Lines of the rows dropped for missing coordinates.
     """
-    path = Path(path)
-    frame, first = read_columns(
-        path, ("code", "latitude", "longitude"), aliases={"code_insee": "code"}
+    degrees = "des degrés décimaux (WGS84)"
+    columns = read_typed(
+        path,
+        codes=("code",),
+        numbers={
+            "latitude": Number(minimum=-90, maximum=90, expected=degrees),
+            "longitude": Number(minimum=-180, maximum=180, expected=degrees),
+        },
+        aliases={"code_insee": "code"},
+        drop_blank=drop_missing,
     )
-    dropped: list[int] = []
-    if drop_missing:
-        blank = (frame["latitude"].astype(str).str.strip() == "") | (
-            frame["longitude"].astype(str).str.strip() == ""
-        )
-        dropped = (np.flatnonzero(blank.to_numpy()) + first).tolist()
-        kept_lines = np.flatnonzero(~blank.to_numpy())
-        frame = frame[~blank.to_numpy()]
-    else:
-        kept_lines = np.arange(len(frame))
-    codes = _codes_lines(path, frame, "code", kept_lines + first)
-    latitude = _numbers_lines(path, frame, "latitude", kept_lines + first, -90, 90)
-    longitude = _numbers_lines(path, frame, "longitude", kept_lines + first, -180, 180)
-    return codes, latitude, longitude, dropped
-
-
-def _codes_lines(path, frame, column, lines):
-    try:
-        return code_column(path, frame, column, 0)
-    except SourceError as exc:
-        raise dataclasses.replace(exc, line=int(lines[exc.line])) from None
-
-
-def _numbers_lines(path, frame, column, lines, minimum, maximum):
-    try:
-        return number_column(
-            path, frame, column, 0, minimum, maximum, expected="des degrés décimaux (WGS84)"
-        )
-    except SourceError as exc:
-        raise dataclasses.replace(exc, line=int(lines[exc.line])) from None
+    return (
+        columns.codes["code"].text(),
+        columns.numbers["latitude"],
+        columns.numbers["longitude"],
+        list(columns.blank_lines),
+    )
 
 
 def unit_vectors(latitude: Any, longitude: Any) -> np.ndarray:
@@ -328,6 +224,8 @@ def crow_fly_times(
         # Chord length of the largest angle; a small margin so that rounding cannot drop a
         # pair exactly at the edge (the exact filter on minutes is applied below).
         chord = 2.0 * np.sin(max_angle / 2.0) * (1 + 1e-9) + 1e-15
+        from scipy.spatial import cKDTree  # imported here: only the crow-fly path needs it
+
         pairs = cKDTree(xyz).query_pairs(chord, output_type="ndarray")
     i, j = pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64)
     chord_ij = np.linalg.norm(xyz[i] - xyz[j], axis=1)
@@ -343,18 +241,32 @@ def crow_fly_times(
 def add_self_pairs(
     origins: Any, destinations: Any, minutes: Any, n: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Add the missing self pairs ``t_ii = 0`` for communes 0 … n-1 (DREES convention)."""
-    origins = np.asarray(origins, dtype=np.int64)
-    destinations = np.asarray(destinations, dtype=np.int64)
+    """Add the missing self pairs ``t_ii = 0`` for communes 0 … n-1 (DREES convention).
+
+    Integer positions keep their type (int32 for a national table); a table that already
+    holds every self pair is returned as it is, without a copy.
+    """
+    origins = _positions(origins)
+    destinations = _positions(destinations)
     minutes = np.asarray(minutes, dtype=np.float64)
     has_self = np.zeros(n, dtype=bool)
     has_self[origins[origins == destinations]] = True
     missing = np.flatnonzero(~has_self)
+    if not missing.size:
+        return origins, destinations, minutes
+    missing = missing.astype(np.result_type(origins, destinations))
     return (
         np.concatenate([origins, missing]),
         np.concatenate([destinations, missing]),
         np.concatenate([minutes, np.zeros(missing.size)]),
     )
+
+
+def _positions(values: Any) -> np.ndarray:
+    array = np.asarray(values)
+    if array.size == 0 or not np.issubdtype(array.dtype, np.integer):
+        return np.asarray(values, dtype=np.int64)
+    return array
 
 
 def index_pairs(codes: Any, table: TravelTable) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
@@ -365,20 +277,37 @@ def index_pairs(codes: Any, table: TravelTable) -> tuple[np.ndarray, np.ndarray,
 
     Returns
     -------
-    origins, destinations : ndarray of int64
+    origins, destinations : ndarray of int
+        Positions in ``codes`` (int32 when they fit: half the memory of millions of pairs).
     minutes : ndarray of float64
     n_dropped : int
         Number of pairs dropped.
     """
-    index = pd.Index(np.asarray(codes, dtype=object))
-    if not index.is_unique:
-        raise ValueError("codes : codes de communes répétés")
-    o = index.get_indexer(table.origins)
-    d = index.get_indexer(table.destinations)
+    kind = np.int32 if len(codes) < 2**31 else np.int64
+    # Each distinct code is looked up once; pairs only gather positions.
+    origin_positions = code_positions(codes, table.origin_codes.values).astype(kind)
+    destination_positions = code_positions(codes, table.destination_codes.values).astype(kind)
+    o = origin_positions[table.origin_codes.index]
+    d = destination_positions[table.destination_codes.index]
+    if (origin_positions >= 0).all() and (destination_positions >= 0).all():
+        return o, d, table.minutes, 0  # every code studied (the usual case): no copy
     keep = (o >= 0) & (d >= 0)
-    return (
-        o[keep].astype(np.int64),
-        d[keep].astype(np.int64),
-        table.minutes[keep],
-        int((~keep).sum()),
+    return o[keep], d[keep], table.minutes[keep], int((~keep).sum())
+
+
+def code_positions(universe: Any, codes: Any) -> np.ndarray:
+    """Position of each of ``codes`` in ``universe`` (int64), -1 where absent.
+
+    Raises
+    ------
+    ValueError
+        When ``universe`` holds a code twice.
+    """
+    universe = np.asarray(universe, dtype=object)
+    lookup = {code: i for i, code in enumerate(universe.tolist())}
+    if len(lookup) != universe.size:
+        raise ValueError("codes : codes de communes répétés")
+    codes = np.asarray(codes, dtype=object)
+    return np.fromiter(
+        (lookup.get(code, -1) for code in codes.tolist()), dtype=np.int64, count=codes.size
     )

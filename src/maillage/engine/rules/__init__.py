@@ -1,36 +1,45 @@
 """Dated legal parameters (YAML, OpenFisca-like) and the ACI / MSP / installation-aid engines.
 
 Pure Python: never imports Django. See docs/regles.md.
+
+The names below are imported from their module on first use: reading one parameter (every
+accessibility command does) does not load the ACI, MSP and aid engines.
 """
 
-from .aids import Project, simulate_aids
-from .cpts import achievement_rate, cpts_fonctionnement, cpts_schedule, cpts_size
-from .loader import (
-    NoValueAtDate,
-    ParameterFileError,
-    ParameterNotFound,
-    ParameterSet,
-    ParameterValue,
-    list_parameters,
-    load_parameters,
-)
-from .msp import msp_remuneration
-from .report import compute_contract
+from __future__ import annotations
 
-__all__ = [
-    "NoValueAtDate",
-    "ParameterFileError",
-    "ParameterNotFound",
-    "ParameterSet",
-    "ParameterValue",
-    "Project",
-    "achievement_rate",
-    "compute_contract",
-    "cpts_fonctionnement",
-    "cpts_schedule",
-    "cpts_size",
-    "list_parameters",
-    "load_parameters",
-    "msp_remuneration",
-    "simulate_aids",
-]
+import importlib
+from typing import Any
+
+# Public name → module of the package that defines it.
+_EXPORTS = {
+    "Project": "aids",
+    "simulate_aids": "aids",
+    "achievement_rate": "cpts",
+    "cpts_fonctionnement": "cpts",
+    "cpts_schedule": "cpts",
+    "cpts_size": "cpts",
+    "NoValueAtDate": "loader",
+    "ParameterFileError": "loader",
+    "ParameterNotFound": "loader",
+    "ParameterSet": "loader",
+    "ParameterValue": "loader",
+    "list_parameters": "loader",
+    "load_parameters": "loader",
+    "msp_remuneration": "msp",
+    "compute_contract": "report",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])

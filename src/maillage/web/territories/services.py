@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q, Sum
-from shapely.geometry import shape
 
 from .models import Commune, PopulationLegale, Zonage, Zone, ZoneCommune
 
@@ -31,6 +30,8 @@ def neighbours(commune: Commune, limit: int = 60) -> list[Commune]:
     """
     if commune.contour is None or commune.bbox_min_lon is None:
         return []
+    from shapely.geometry import shape  # only pages with neighbours need shapely
+
     margin = 1e-4
     candidates = (
         Commune.objects.filter(
