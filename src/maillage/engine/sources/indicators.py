@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import csv
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from .archives import ArchiveLimits, open_workbook
 from .bytelines import iter_decoded_lines
 from .errors import SourceError
 from .text import normalise_header, open_text
@@ -220,6 +220,7 @@ def iter_apl_values(
     *,
     apl_column: str | None = None,
     header_search_rows: int = 30,
+    limits: ArchiveLimits | None = None,
 ) -> Iterator[AplValue]:
     """Yield the commune APL values of a DREES workbook, sheet by sheet.
 
@@ -240,23 +241,21 @@ def iter_apl_values(
         APL columns (for example ``"65 ans"``).
     header_search_rows : int
         Rows searched for the header at the top of each sheet.
+    limits : ArchiveLimits, optional
+        How far the workbook (a zip) may expand (default: :class:`ArchiveLimits`).
 
     Raises
     ------
     SourceError
-        Unreadable workbook, no sheet with a recognisable header, no year for a sheet, a
-        malformed commune code or APL value (naming the sheet and the row), a negative APL.
+        Unreadable workbook, a workbook expanding beyond ``limits`` (refused before reading
+        when declared, stopped while reading otherwise), no sheet with a recognisable
+        header, no year for a sheet, a malformed commune code or APL value (naming the sheet
+        and the row), a negative APL.
     """
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
     path = Path(path)
     if not path.exists():
         raise SourceError(path, "fichier introuvable")
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
-        raise SourceError(path, f"classeur Excel illisible : {error}") from error
+    workbook = open_workbook(path, limits or ArchiveLimits())
     wanted = normalise_header(apl_column) if apl_column else None
     found_any = False
     try:

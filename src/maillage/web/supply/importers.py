@@ -14,6 +14,7 @@ import yaml
 from maillage.engine.sources import finess, indicators, rpps, structures
 from maillage.engine.sources.errors import SourceError
 from maillage.web.imports import ImportReport, Progress, atomic_import, examples, sync
+from maillage.web.limits import archive_limits
 from maillage.web.territories.models import Commune, Departement
 
 from .models import (
@@ -466,7 +467,8 @@ def import_apl(
 ) -> ImportReport:
     """DREES APL: numerator = APL × population, denominator = population (weighted mean)."""
     path = Path(path)
-    records = list(_tick(progress, indicators.iter_apl_values(path, apl_column=apl_column)))
+    values = indicators.iter_apl_values(path, apl_column=apl_column, limits=archive_limits())
+    records = list(_tick(progress, values))
     populations = dict(
         Commune.objects.filter(code__in={r.code_insee for r in records}).values_list(
             "code", "population"

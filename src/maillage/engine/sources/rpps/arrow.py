@@ -16,10 +16,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from ..archives import ArchiveLimits
 from ..bytelines import iter_decoded_lines
 from ..errors import SourceError
 from .header import (
     FIELDS,
+    MAX_HEADER_BYTES,
     SEPARATOR,
     OnError,
     ParseReport,
@@ -37,6 +39,7 @@ def iter_activity_batches(
     block_size: int = 4 << 20,
     on_error: OnError = "raise",
     report: ParseReport | None = None,
+    limits: ArchiveLimits | None = None,
 ) -> Iterator[pa.RecordBatch]:
     """Stream the activity file as pyarrow record batches of raw string columns.
 
@@ -57,6 +60,8 @@ def iter_activity_batches(
         wrong number of fields and they are listed in ``report.skipped``.
     report : ParseReport, optional
         Receives the skipped lines and the number of records.
+    limits : ArchiveLimits, optional
+        How far the zip may expand (default: :class:`ArchiveLimits`).
 
     Raises
     ------
@@ -70,8 +75,15 @@ def iter_activity_batches(
         raise ValueError(f"unknown RPPS fields: {unknown}")
     report = report if report is not None else ParseReport()
     path = Path(path)
-    with open_activity_file(path) as (binary, where):
-        first = binary.readline()
+    with open_activity_file(path, limits) as (binary, where):
+        first = binary.readline(MAX_HEADER_BYTES)
+        if len(first) == MAX_HEADER_BYTES and not first.endswith(b"\n"):
+            raise SourceError(
+                where,
+                "en-tête RPPS introuvable : première ligne trop longue",
+                line=1,
+                expected=f"un en-tête de moins de {MAX_HEADER_BYTES >> 10} ko",
+            )
         try:
             header = parse_header(where, first.decode("utf-8").rstrip("\r\n"))
         except UnicodeDecodeError as error:
@@ -125,20 +137,20 @@ def iter_activity_batches(
                 yield _rename(batch, wanted)
         except (pa.ArrowInvalid, UnicodeDecodeError) as error:
             # Re-read precisely to name the line; raise pyarrow's message otherwise.
-            _locate_error(path)
+            _locate_error(path, limits)
             raise SourceError(where, f"fichier RPPS illisible : {error}") from error
     if any(error.line is None for error in report.skipped):
-        _number_skipped(path, report)
+        _number_skipped(path, report, limits)
 
 
-def _number_skipped(path: Path, report: ParseReport) -> None:
+def _number_skipped(path: Path, report: ParseReport, limits: ArchiveLimits | None) -> None:
     """pyarrow does not know the line numbers of the rows it skipped: find them."""
     wanted = {
         error.found.split(" : ", 1)[1]: i
         for i, error in enumerate(report.skipped)
         if error.line is None and error.found
     }
-    with open_activity_file(path) as (binary, _):
+    with open_activity_file(path, limits) as (binary, _):
         for number, line in iter_decoded_lines(path, binary):
             index = wanted.pop(line, None)
             if index is not None:
@@ -187,7 +199,7 @@ def _rename(batch: pa.RecordBatch, wanted: Mapping[str, int | None]) -> pa.Recor
     return pa.RecordBatch.from_arrays(arrays, names=list(wanted))
 
 
-def _locate_error(path: Path) -> None:
+def _locate_error(path: Path, limits: ArchiveLimits | None) -> None:
     """Re-read the file line by line and raise the precise error, if there is one."""
-    for _ in iter_activities(path, on_error="raise"):
+    for _ in iter_activities(path, on_error="raise", limits=limits):
         pass

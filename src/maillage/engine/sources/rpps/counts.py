@@ -14,6 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..archives import ArchiveLimits
 from ..professions import ProfessionTable, load_profession_table
 from .arrow import iter_activity_batches
 from .header import OnError, ParseReport
@@ -28,6 +29,7 @@ def count_professionals(
     table: ProfessionTable | None = None,
     on_error: OnError = "raise",
     report: ParseReport | None = None,
+    limits: ArchiveLimits | None = None,
 ) -> pa.Table:
     """Count distinct professionals per commune, category and mode of practice.
 
@@ -57,7 +59,9 @@ def count_professionals(
     modes: list[pa.Array] = []
     categories: list[np.ndarray] = []
     specificities: list[np.ndarray] = []
-    for batch in iter_activity_batches(path, fields=fields, on_error=on_error, report=report):
+    for batch in iter_activity_batches(
+        path, fields=fields, on_error=on_error, report=report, limits=limits
+    ):
         columns = dict(zip(batch.schema.names, batch.columns, strict=True))
         category, specificity = map_pairs(
             columns["code_profession"],

@@ -14,10 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Literal, NamedTuple
 
+from ..archives import ArchiveLimits, open_member
 from ..errors import SourceError
 from ..text import normalise_header
 
 SEPARATOR = "|"
+#: The real header is 1.5 kB: a longer first line is not an RPPS header (a zip of zeros).
+MAX_HEADER_BYTES = 64 << 10
 
 
 class Column(NamedTuple):
@@ -100,19 +103,26 @@ class ParseReport:
 
 
 @contextmanager
-def open_activity_file(path: Path) -> Iterator[tuple[IO[bytes], str]]:
+def open_activity_file(
+    path: Path, limits: ArchiveLimits | None = None
+) -> Iterator[tuple[IO[bytes], str]]:
     """Binary stream of the activity file and the name to show in messages.
 
     ``path`` is the ``PS_LibreAcces`` zip (its ``Personne_activite`` member is found by
-    name) or the plain text file.
+    name, checked against ``limits`` before and while it is decompressed) or the plain text
+    file.
     """
     path = Path(path)
     if not path.exists():
         raise SourceError(path, "fichier introuvable")
     if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
+        try:
+            archive = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError) as error:
+            raise SourceError(path, f"archive illisible ou corrompue ({error})") from error
+        with archive:
             member = _find_member(path, archive)
-            with archive.open(member) as handle:
+            with open_member(path, archive, member, limits or ArchiveLimits()) as handle:
                 yield handle, f"{path}!{member}"
     else:
         with open(path, "rb") as handle:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..archives import ArchiveLimits
 from ..bytelines import iter_decoded_lines
 from ..errors import SourceError
 from ..professions import ProfessionTable, load_profession_table
@@ -117,6 +118,7 @@ def iter_activities(
     table: ProfessionTable | None = None,
     on_error: OnError = "raise",
     report: ParseReport | None = None,
+    limits: ArchiveLimits | None = None,
 ) -> Iterator[Activity]:
     """Yield the activity lines of a ``Personne_activite`` file, one record per line.
 
@@ -137,18 +139,22 @@ def iter_activities(
         Header problems and undecodable bytes always raise.
     report : ParseReport, optional
         Receives line counts and skipped lines.
+    limits : ArchiveLimits, optional
+        How far the zip may expand (default: :class:`ArchiveLimits`).
 
     Raises
     ------
     SourceError
-        Missing file, no activity member in the zip, wrong separator, missing required column,
+        Missing file, no activity member in the zip, a zip expanding beyond ``limits``
+        (refused before reading when declared, stopped while reading otherwise), wrong
+        separator, missing required column,
         undecodable byte (with its line), or a line with the wrong number of fields (with its
         line) when ``on_error == "raise"``.
     """
     table = table or load_profession_table()
     report = report if report is not None else ParseReport()
     resolve = commune_resolver(postcode_to_commune, merge_plm)
-    with open_activity_file(Path(path)) as (binary, where):
+    with open_activity_file(Path(path), limits) as (binary, where):
         lines = iter_decoded_lines(where, binary)
         header = None
         for number, line in lines:
