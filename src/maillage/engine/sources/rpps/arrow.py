@@ -36,7 +36,7 @@ def iter_activity_batches(
     path: str | Path,
     *,
     fields: Iterable[str] = FIELDS,
-    block_size: int = 4 << 20,
+    block_size: int = 1 << 20,
     on_error: OnError = "raise",
     report: ParseReport | None = None,
     limits: ArchiveLimits | None = None,
@@ -54,7 +54,8 @@ def iter_activity_batches(
     fields : iterable of str
         Record fields to read (a subset of ``FIELDS``).
     block_size : int
-        Bytes parsed per batch.
+        Bytes parsed per batch. pyarrow holds several blocks in flight: 4 MB blocks cost
+        150 MB more than 1 MB blocks on the national file, for the same speed.
     on_error : {"raise", "skip"}
         As in :func:`~.lines.iter_activities`. In ``"skip"`` mode pyarrow drops lines with a
         wrong number of fields and they are listed in ``report.skipped``.
