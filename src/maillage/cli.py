@@ -364,7 +364,7 @@ def import_communes_geojson(files, dry_run, as_json):
     """Contours (simplifiés pour l'affichage) ou centres de communes en GeoJSON."""
     run_import(
         "Contours des communes",
-        "maillage.web.territories.importers:import_geojson",
+        "maillage.web.territories.outlines:import_geojson",
         list(files),
         dry_run=dry_run,
         as_json=as_json,

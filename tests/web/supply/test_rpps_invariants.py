@@ -7,7 +7,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from maillage.web.supply import rpps_import
+from maillage.web.supply import rpps_import, rpps_tables
 from tests.engine.sources.generated import random_rpps_rows, write_rpps
 
 
@@ -17,13 +17,11 @@ class _NoReferential(rpps_import.CommuneResolver):
 
 
 def _summary(path):
-    lines, _ = rpps_import.read_rpps(path, _NoReferential())
-    professionals = rpps_import.professionals_of(lines)
-    activities = rpps_import.activities_of(lines)
-    prints, _ = rpps_import.fingerprints(professionals, activities)
-    ids = professionals["identifiant_national"].to_pylist()
-    categories = professionals["categorie"].to_pylist()
-    return {i: (c, p) for i, c, p in zip(ids, categories, prints, strict=True)}
+    tables = rpps_tables.read_tables(path, _NoReferential())
+    prints = rpps_tables.fingerprints(tables)
+    ids = tables.professionals.column("identifiant_national").to_pylist()
+    categories = tables.professionals.column("categorie").to_pylist()
+    return {i: (c, p) for i, c, p in zip(ids, categories, prints.tolist(), strict=True)}
 
 
 @settings(max_examples=15, deadline=None)

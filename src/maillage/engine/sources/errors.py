@@ -31,6 +31,13 @@ class SourceError(Exception):
     def __post_init__(self) -> None:
         super().__init__(str(self))
 
+    def __reduce__(self):
+        # Rebuilt from its fields when it crosses a process boundary (parsing pools).
+        return (
+            type(self),
+            (self.path, self.message, self.line, self.column, self.expected, self.found),
+        )
+
     def __str__(self) -> str:
         where = f"{self.path}"
         if self.line is not None:

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import csv
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from .archives import ArchiveLimits, open_workbook
 from .errors import SourceError
 from .numbers import parse_number
 from .text import normalise_header
@@ -194,6 +194,7 @@ def iter_apl_values(
     *,
     apl_column: str | None = None,
     header_search_rows: int = 30,
+    limits: ArchiveLimits | None = None,
 ) -> Iterator[AplValue]:
     """Yield the commune APL values of a DREES workbook, sheet by sheet.
 
@@ -214,29 +215,21 @@ def iter_apl_values(
         APL columns (for example ``"65 ans"``).
     header_search_rows : int
         Rows searched for the header at the top of each sheet.
+    limits : ArchiveLimits, optional
+        How far the workbook (a zip) may expand (default: :class:`ArchiveLimits`).
 
     Raises
     ------
     SourceError
-        Unreadable workbook, no sheet with a recognisable header, no year for a sheet, a
-        malformed commune code or APL value (naming the sheet and the row), a negative APL.
+        Unreadable workbook, a workbook expanding beyond ``limits`` (refused before reading
+        when declared, stopped while reading otherwise), no sheet with a recognisable
+        header, no year for a sheet, a malformed commune code or APL value (naming the sheet
+        and the row), a negative APL.
     """
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
     path = Path(path)
     if not path.exists():
         raise SourceError(path, "fichier introuvable")
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile) as error:
-        raise SourceError(
-            path,
-            "classeur Excel illisible : ce n'est pas un fichier .xlsx",
-            expected="le classeur .xlsx de la DREES (une feuille par année)",
-        ) from error
-    except (OSError, KeyError, ValueError) as error:
-        raise SourceError(path, f"classeur Excel illisible ou endommagé ({error})") from error
+    workbook = open_workbook(path, limits or ArchiveLimits())
     wanted = normalise_header(apl_column) if apl_column else None
     found_any = False
     try:

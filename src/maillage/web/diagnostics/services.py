@@ -50,8 +50,6 @@ class TerritoryError(ValueError):
     """A selection that names no known commune (message in French)."""
 
 
-
-
 def invalidate() -> None:
     """Forget this process's snapshot (tests; the data version already covers every write)."""
     snapshot_cache.invalidate()

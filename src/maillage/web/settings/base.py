@@ -188,6 +188,15 @@ CONTENT_SECURITY_POLICY = {
 }
 
 
+# Compressed inputs of the imports (the RPPS zip, the DREES APL xlsx): a member that declares
+# or expands to more bytes than this, or that is compressed more than the ratio below, is
+# refused before or while it is decompressed (decompression bombs). The national RPPS
+# extraction is about 1 GB uncompressed, at a ratio near 8. See docs/sources-offre.md.
+IMPORT_MAX_UNCOMPRESSED_BYTES = int(
+    os.environ.get("MAILLAGE_IMPORT_MAX_UNCOMPRESSED_BYTES", 4 * 2**30)
+)
+IMPORT_MAX_COMPRESSION_RATIO = float(os.environ.get("MAILLAGE_IMPORT_MAX_COMPRESSION_RATIO", 100))
+
 # Where `maillage opendata fetch` downloads from: one place, documented in docs/opendata.md.
 OPENDATA_SOURCES = {
     "decoupage_administratif": os.environ.get(

@@ -24,6 +24,7 @@ from maillage.web.imports import (
     sync,
     update_statement,
 )
+from maillage.web.limits import archive_limits
 from maillage.web.territories.models import Commune, Departement
 
 from .models import (
@@ -523,7 +524,8 @@ def import_apl(
 ) -> ImportReport:
     """DREES APL: numerator = APL × population, denominator = population (weighted mean)."""
     path = Path(path)
-    records = list(_tick(progress, indicators.iter_apl_values(path, apl_column=apl_column)))
+    values = indicators.iter_apl_values(path, apl_column=apl_column, limits=archive_limits())
+    records = list(_tick(progress, values))
     populations = dict(
         Commune.objects.filter(code__in={r.code_insee for r in records}).values_list(
             "code", "population"

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 
-from maillage.engine.geometry import Outline, merge_outlines
-from maillage.engine.sources import cog, etalab, geojson, points, populations, zonages
+from maillage.engine.sources import cog, etalab, points, populations, zonages
 from maillage.web.imports import (
     ImportReport,
     PlannedWrites,
@@ -29,6 +28,7 @@ from .models import (
     Zone,
     ZoneCommune,
 )
+from .outlines import import_geojson  # noqa: F401 - its home is .outlines; callers use both
 
 # Legal populations shipped with @etalab/decoupage-administratif 6.0.0 (COG 2026) are those in
 # force on 1 January 2026. Overridable with --annee-population.
@@ -360,82 +360,6 @@ def _add_merged_centres(rows: dict[str, dict]) -> None:
             "centre_lon": round(sum(p["centre_lon"] for p in parts) / len(parts), 6),
             "centre_lat": round(sum(p["centre_lat"] for p in parts) / len(parts), 6),
         }
-
-
-def _merged_outlines(outlines: dict[str, Outline]) -> dict[str, Outline]:
-    """Outlines of current communes born from mergers later than the file's vintage.
-
-    An IGN file older than a merger holds the absorbed communes under their old codes (and
-    the new commune, when it kept a code, with its old limits only): the new commune gets the
-    union of all of them.
-    """
-    absorbed: dict[str, list[str]] = {}
-    for old, new in Commune.objects.filter(
-        statut=Commune.Statut.FUSIONNEE, fusionnee_dans__isnull=False, code__in=list(outlines)
-    ).values_list("code", "fusionnee_dans"):
-        absorbed.setdefault(new, []).append(old)
-    merged = {}
-    for new, olds in absorbed.items():
-        parts = [outlines[code] for code in [new, *sorted(olds)] if code in outlines]
-        merged[new] = merge_outlines(parts)
-    return merged
-
-
-def import_geojson(
-    paths: Sequence[Path], *, dry_run: bool = False, progress: Progress | None = None
-) -> ImportReport:
-    shapes = []
-    for path in paths:
-        found = len(shapes)
-        shapes.extend(_tick(progress, geojson.read_commune_shapes(Path(path))))
-        if len(shapes) == found:
-            raise geojson.SourceError(
-                path,
-                "aucune commune dans le fichier",
-                column="features",
-                expected="au moins une entité (Feature) de commune",
-            )
-    rows: dict[str, dict] = {}
-    centres_only: dict[str, dict] = {}
-    outlines = {s.code: s.outline for s in shapes if s.outline is not None}
-    outlines |= _merged_outlines(outlines)
-    for code, outline in outlines.items():
-        rows[code] = {
-            "contour": outline.geometry,
-            "surface_km2": round(outline.surface_km2, 4),
-            "bbox_min_lon": outline.bbox[0],
-            "bbox_min_lat": outline.bbox[1],
-            "bbox_max_lon": outline.bbox[2],
-            "bbox_max_lat": outline.bbox[3],
-        }
-    for shape in shapes:
-        if shape.outline is None and shape.centre is not None:
-            centres_only[shape.code] = {
-                "centre_lon": shape.centre[0],
-                "centre_lat": shape.centre[1],
-            }
-    # An outline gives a centre only to communes that have none yet (points files are better).
-    without_centre = set(
-        Commune.objects.filter(code__in=list(rows), centre_lon__isnull=True).values_list(
-            "code", flat=True
-        )
-    )
-    for code in without_centre - set(centres_only):
-        rows[code]["centre_lon"] = round(outlines[code].centroid[0], 6)
-        rows[code]["centre_lat"] = round(outlines[code].centroid[1], 6)
-    for code, values in centres_only.items():
-        rows.setdefault(code, {}).update(values)
-    label = ", ".join(str(p) for p in paths)
-    report = ImportReport(f"Import des contours et centres ({label})", dry_run)
-    plan = plan_sync(Commune, rows, label="communes", create=False)
-    with atomic_import(report):
-        missing = plan.apply(report)
-    if missing:
-        report.warn(
-            f"{len(missing)} codes absents du référentiel ignorés (communes fusionnées "
-            f"depuis le millésime du fichier ?) : {examples(missing)}"
-        )
-    return report
 
 
 def import_zoning(
