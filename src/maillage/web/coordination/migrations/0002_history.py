@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('coordination', '0001_initial'),
-        ('supply', '0004_history'),
+        ('supply', '0005_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -5,186 +5,494 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('territories', '0001_initial'),
+        ("territories", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='IndicatorDefinition',
+            name="IndicatorDefinition",
             fields=[
-                ('code', models.CharField(max_length=60, primary_key=True, serialize=False)),
-                ('libelle', models.CharField(max_length=200)),
-                ('unite', models.CharField(help_text='%, pour 100 000 hab., consultations/an…', max_length=40)),
-                ('facteur', models.FloatField(default=1.0, help_text='valeur = facteur × Σ numérateurs / Σ dénominateurs')),
-                ('numerateur', models.CharField(max_length=200, verbose_name='sens du numérateur')),
-                ('denominateur', models.CharField(blank=True, max_length=200, verbose_name='sens du dénominateur')),
-                ('source', models.CharField(max_length=200)),
-                ('millesime', models.CharField(blank=True, max_length=20)),
-                ('secret', models.CharField(choices=[('aucun', 'pas de secret'), ('effectif', 'masqué si le numérateur est sous le seuil'), ('denominateur', 'masqué si le dénominateur est sous le seuil')], default='aucun', max_length=20)),
-                ('secret_seuil', models.PositiveIntegerField(blank=True, null=True)),
-                ('ponderation', models.CharField(blank=True, help_text='pour un indicateur déjà en ratio (APL) : pondéré par la population', max_length=20)),
+                ("code", models.CharField(max_length=60, primary_key=True, serialize=False)),
+                ("libelle", models.CharField(max_length=200)),
+                (
+                    "unite",
+                    models.CharField(
+                        help_text="%, pour 100 000 hab., consultations/an…", max_length=40
+                    ),
+                ),
+                (
+                    "facteur",
+                    models.FloatField(
+                        default=1.0, help_text="valeur = facteur × Σ numérateurs / Σ dénominateurs"
+                    ),
+                ),
+                ("numerateur", models.CharField(max_length=200, verbose_name="sens du numérateur")),
+                (
+                    "denominateur",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="sens du dénominateur"
+                    ),
+                ),
+                ("source", models.CharField(max_length=200)),
+                ("millesime", models.CharField(blank=True, max_length=20)),
+                (
+                    "secret",
+                    models.CharField(
+                        choices=[
+                            ("aucun", "pas de secret"),
+                            ("effectif", "masqué si le numérateur est sous le seuil"),
+                            ("denominateur", "masqué si le dénominateur est sous le seuil"),
+                        ],
+                        default="aucun",
+                        max_length=20,
+                    ),
+                ),
+                ("secret_seuil", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "ponderation",
+                    models.CharField(
+                        blank=True,
+                        help_text="pour un indicateur déjà en ratio (APL) : pondéré par la population",
+                        max_length=20,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "définition d'indicateur",
-                'ordering': ['code'],
+                "verbose_name": "définition d'indicateur",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='SupplyImport',
+            name="SupplyImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('rpps', 'RPPS (Annuaire santé)'), ('activite-ps', 'activité des professionnels (CPAM)'), ('finess', 'FINESS'), ('cpts', 'périmètres de CPTS'), ('indicateurs', 'indicateurs'), ('apl-drees', 'APL DREES'), ('ameli', 'data.ameli')], max_length=20)),
-                ('fichier', models.CharField(max_length=500)),
-                ('date_import', models.DateTimeField(auto_now_add=True)),
-                ('date_donnees', models.DateField(blank=True, null=True, verbose_name='date des données')),
-                ('comptes', models.JSONField(blank=True, default=dict)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("rpps", "RPPS (Annuaire santé)"),
+                            ("activite-ps", "activité des professionnels (CPAM)"),
+                            ("finess", "FINESS"),
+                            ("cpts", "périmètres de CPTS"),
+                            ("indicateurs", "indicateurs"),
+                            ("apl-drees", "APL DREES"),
+                            ("ameli", "data.ameli"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("fichier", models.CharField(max_length=500)),
+                ("date_import", models.DateTimeField(auto_now_add=True)),
+                (
+                    "date_donnees",
+                    models.DateField(blank=True, null=True, verbose_name="date des données"),
+                ),
+                ("comptes", models.JSONField(blank=True, default=dict)),
             ],
             options={
-                'verbose_name': "import de l'offre",
-                'ordering': ['-date_import'],
+                "verbose_name": "import de l'offre",
+                "ordering": ["-date_import"],
             },
         ),
         migrations.CreateModel(
-            name='Establishment',
+            name="Establishment",
             fields=[
-                ('finess', models.CharField(max_length=9, primary_key=True, serialize=False, verbose_name='n° FINESS')),
-                ('finess_ej', models.CharField(blank=True, max_length=9, verbose_name='n° FINESS juridique')),
-                ('nom', models.CharField(max_length=200)),
-                ('nom_long', models.CharField(blank=True, max_length=300)),
-                ('categorie', models.CharField(db_index=True, max_length=4, verbose_name='catégorie FINESS')),
-                ('categorie_libelle', models.CharField(blank=True, max_length=200)),
-                ('classe', models.CharField(db_index=True, help_text='classe du produit (hôpital, EHPAD, MSP…)', max_length=40)),
-                ('code_insee', models.CharField(blank=True, max_length=5)),
-                ('adresse', models.CharField(blank=True, max_length=300)),
-                ('lon', models.FloatField(blank=True, null=True)),
-                ('lat', models.FloatField(blank=True, null=True)),
-                ('geocodage_commune', models.BooleanField(default=False, help_text='coordonnées du centre de la commune, pas du bâtiment')),
-                ('siret', models.CharField(blank=True, max_length=14)),
-                ('date_ouverture', models.DateField(blank=True, null=True)),
-                ('date_maj', models.DateField(blank=True, null=True)),
-                ('commune', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='etablissements', to='territories.commune')),
+                (
+                    "finess",
+                    models.CharField(
+                        max_length=9, primary_key=True, serialize=False, verbose_name="n° FINESS"
+                    ),
+                ),
+                (
+                    "finess_ej",
+                    models.CharField(blank=True, max_length=9, verbose_name="n° FINESS juridique"),
+                ),
+                ("nom", models.CharField(max_length=200)),
+                ("nom_long", models.CharField(blank=True, max_length=300)),
+                (
+                    "categorie",
+                    models.CharField(db_index=True, max_length=4, verbose_name="catégorie FINESS"),
+                ),
+                ("categorie_libelle", models.CharField(blank=True, max_length=200)),
+                (
+                    "classe",
+                    models.CharField(
+                        db_index=True,
+                        help_text="classe du produit (hôpital, EHPAD, MSP…)",
+                        max_length=40,
+                    ),
+                ),
+                ("code_insee", models.CharField(blank=True, max_length=5)),
+                ("adresse", models.CharField(blank=True, max_length=300)),
+                ("lon", models.FloatField(blank=True, null=True)),
+                ("lat", models.FloatField(blank=True, null=True)),
+                (
+                    "geocodage_commune",
+                    models.BooleanField(
+                        default=False,
+                        help_text="coordonnées du centre de la commune, pas du bâtiment",
+                    ),
+                ),
+                ("siret", models.CharField(blank=True, max_length=14)),
+                ("date_ouverture", models.DateField(blank=True, null=True)),
+                ("date_maj", models.DateField(blank=True, null=True)),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="etablissements",
+                        to="territories.commune",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'établissement',
-                'ordering': ['nom'],
+                "verbose_name": "établissement",
+                "ordering": ["nom"],
             },
         ),
         migrations.CreateModel(
-            name='Structure',
+            name="Structure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('MSP', 'maison de santé pluriprofessionnelle'), ('CDS', 'centre de santé'), ('CPTS', 'communauté professionnelle territoriale de santé'), ('ESP', 'équipe de soins primaires')], max_length=4, verbose_name='type')),
-                ('identifiant', models.CharField(help_text='n° FINESS ou identifiant CPTS', max_length=40)),
-                ('nom', models.CharField(max_length=200)),
-                ('source', models.CharField(choices=[('finess', 'FINESS'), ('import', 'fichier importé'), ('saisie', 'saisie par un agent')], default='saisie', max_length=10)),
-                ('commune', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='structures_siege', to='territories.commune', verbose_name='commune du siège')),
-                ('etablissement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='structures', to='supply.establishment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("MSP", "maison de santé pluriprofessionnelle"),
+                            ("CDS", "centre de santé"),
+                            ("CPTS", "communauté professionnelle territoriale de santé"),
+                            ("ESP", "équipe de soins primaires"),
+                        ],
+                        max_length=4,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "identifiant",
+                    models.CharField(help_text="n° FINESS ou identifiant CPTS", max_length=40),
+                ),
+                ("nom", models.CharField(max_length=200)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("finess", "FINESS"),
+                            ("import", "fichier importé"),
+                            ("saisie", "saisie par un agent"),
+                        ],
+                        default="saisie",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="structures_siege",
+                        to="territories.commune",
+                        verbose_name="commune du siège",
+                    ),
+                ),
+                (
+                    "etablissement",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="structures",
+                        to="supply.establishment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "structure d'exercice coordonné",
-                'verbose_name_plural': "structures d'exercice coordonné",
-                'ordering': ['kind', 'nom'],
+                "verbose_name": "structure d'exercice coordonné",
+                "verbose_name_plural": "structures d'exercice coordonné",
+                "ordering": ["kind", "nom"],
             },
         ),
         migrations.CreateModel(
-            name='StructureCommune',
+            name="StructureCommune",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territories.commune')),
-                ('structure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='perimetre', to='supply.structure')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territories.commune",
+                    ),
+                ),
+                (
+                    "structure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="perimetre",
+                        to="supply.structure",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='structure',
-            name='communes',
-            field=models.ManyToManyField(blank=True, related_name='structures', through='supply.StructureCommune', to='territories.commune'),
+            model_name="structure",
+            name="communes",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="structures",
+                through="supply.StructureCommune",
+                to="territories.commune",
+            ),
         ),
         migrations.CreateModel(
-            name='Professional',
+            name="Professional",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('identifiant_national', models.CharField(max_length=12, unique=True, verbose_name='identification nationale PP')),
-                ('type_identifiant', models.CharField(help_text='8 = RPPS, 0 = ADELI', max_length=1)),
-                ('nom', models.CharField(blank=True, max_length=100, verbose_name="nom d'exercice")),
-                ('prenom', models.CharField(blank=True, max_length=100, verbose_name="prénom d'exercice")),
-                ('code_profession', models.CharField(max_length=4)),
-                ('libelle_profession', models.CharField(blank=True, max_length=100)),
-                ('categorie', models.CharField(db_index=True, help_text='catégorie du produit (table des professions)', max_length=40)),
-                ('specialite', models.CharField(blank=True, max_length=10, verbose_name='code savoir-faire')),
-                ('annee_naissance', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('actes_annuels', models.FloatField(blank=True, null=True, verbose_name='activité annuelle (actes)')),
-                ('etp', models.FloatField(blank=True, null=True, verbose_name='équivalents temps plein')),
-                ('activite_annee', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('actif', models.BooleanField(default=True, help_text='présent dans le dernier import RPPS')),
-                ('dernier_import', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='supply.supplyimport')),
-                ('premier_import', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='supply.supplyimport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "identifiant_national",
+                    models.CharField(
+                        max_length=12, unique=True, verbose_name="identification nationale PP"
+                    ),
+                ),
+                (
+                    "type_identifiant",
+                    models.CharField(help_text="8 = RPPS, 0 = ADELI", max_length=1),
+                ),
+                (
+                    "nom",
+                    models.CharField(blank=True, max_length=100, verbose_name="nom d'exercice"),
+                ),
+                (
+                    "prenom",
+                    models.CharField(blank=True, max_length=100, verbose_name="prénom d'exercice"),
+                ),
+                ("code_profession", models.CharField(max_length=4)),
+                ("libelle_profession", models.CharField(blank=True, max_length=100)),
+                (
+                    "categorie",
+                    models.CharField(
+                        db_index=True,
+                        help_text="catégorie du produit (table des professions)",
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "specialite",
+                    models.CharField(blank=True, max_length=10, verbose_name="code savoir-faire"),
+                ),
+                ("annee_naissance", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "actes_annuels",
+                    models.FloatField(
+                        blank=True, null=True, verbose_name="activité annuelle (actes)"
+                    ),
+                ),
+                (
+                    "etp",
+                    models.FloatField(
+                        blank=True, null=True, verbose_name="équivalents temps plein"
+                    ),
+                ),
+                ("activite_annee", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "actif",
+                    models.BooleanField(
+                        default=True, help_text="présent dans le dernier import RPPS"
+                    ),
+                ),
+                (
+                    "dernier_import",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="supply.supplyimport",
+                    ),
+                ),
+                (
+                    "premier_import",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="supply.supplyimport",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'professionnel de santé',
-                'verbose_name_plural': 'professionnels de santé',
-                'ordering': ['nom', 'prenom'],
+                "verbose_name": "professionnel de santé",
+                "verbose_name_plural": "professionnels de santé",
+                "ordering": ["nom", "prenom"],
             },
         ),
         migrations.CreateModel(
-            name='DepartementIndicatorValue',
+            name="DepartementIndicatorValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(max_length=80)),
-                ('indicateur', models.CharField(max_length=80)),
-                ('annee', models.PositiveSmallIntegerField()),
-                ('profession', models.CharField(blank=True, max_length=120)),
-                ('valeur', models.FloatField(blank=True, null=True)),
-                ('departement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicateurs', to='territories.departement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("source", models.CharField(max_length=80)),
+                ("indicateur", models.CharField(max_length=80)),
+                ("annee", models.PositiveSmallIntegerField()),
+                ("profession", models.CharField(blank=True, max_length=120)),
+                ("valeur", models.FloatField(blank=True, null=True)),
+                (
+                    "departement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="indicateurs",
+                        to="territories.departement",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('source', 'indicateur', 'departement', 'annee', 'profession'), name='departement_indicator_unique')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("source", "indicateur", "departement", "annee", "profession"),
+                        name="departement_indicator_unique",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='IndicatorValue',
+            name="IndicatorValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('annee', models.PositiveSmallIntegerField()),
-                ('numerateur', models.FloatField()),
-                ('denominateur', models.FloatField(blank=True, null=True)),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicateurs', to='territories.commune')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='valeurs', to='supply.indicatordefinition')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("annee", models.PositiveSmallIntegerField()),
+                ("numerateur", models.FloatField()),
+                ("denominateur", models.FloatField(blank=True, null=True)),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="indicateurs",
+                        to="territories.commune",
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="valeurs",
+                        to="supply.indicatordefinition",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "valeur d'indicateur",
-                'indexes': [models.Index(fields=['indicator', 'annee'], name='supply_indi_indicat_35e11b_idx')],
-                'constraints': [models.UniqueConstraint(fields=('indicator', 'commune', 'annee'), name='indicator_value_unique')],
+                "verbose_name": "valeur d'indicateur",
+                "indexes": [
+                    models.Index(
+                        fields=["indicator", "annee"], name="supply_indi_indicat_35e11b_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("indicator", "commune", "annee"), name="indicator_value_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Activity',
+            name="Activity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code_postal', models.CharField(blank=True, max_length=5)),
-                ('origine_commune', models.CharField(blank=True, help_text='commune, code_postal ou vide', max_length=12)),
-                ('mode_exercice', models.CharField(blank=True, choices=[('L', 'libéral'), ('S', 'salarié'), ('B', 'bénévole')], max_length=1)),
-                ('secteur_activite', models.CharField(blank=True, max_length=10)),
-                ('finess_site', models.CharField(blank=True, max_length=9)),
-                ('siret', models.CharField(blank=True, max_length=14)),
-                ('raison_sociale', models.CharField(blank=True, max_length=200)),
-                ('commune', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='activites', to='territories.commune')),
-                ('professional', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='activites', to='supply.professional')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code_postal", models.CharField(blank=True, max_length=5)),
+                (
+                    "origine_commune",
+                    models.CharField(
+                        blank=True, help_text="commune, code_postal ou vide", max_length=12
+                    ),
+                ),
+                (
+                    "mode_exercice",
+                    models.CharField(
+                        blank=True,
+                        choices=[("L", "libéral"), ("S", "salarié"), ("B", "bénévole")],
+                        max_length=1,
+                    ),
+                ),
+                ("secteur_activite", models.CharField(blank=True, max_length=10)),
+                ("finess_site", models.CharField(blank=True, max_length=9)),
+                ("siret", models.CharField(blank=True, max_length=14)),
+                ("raison_sociale", models.CharField(blank=True, max_length=200)),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="activites",
+                        to="territories.commune",
+                    ),
+                ),
+                (
+                    "professional",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="activites",
+                        to="supply.professional",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'activité',
-                'indexes': [models.Index(fields=['commune', 'mode_exercice'], name='supply_acti_commune_6bc2cc_idx')],
+                "verbose_name": "activité",
+                "indexes": [
+                    models.Index(
+                        fields=["commune", "mode_exercice"], name="supply_acti_commune_6bc2cc_idx"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='structurecommune',
-            constraint=models.UniqueConstraint(fields=('structure', 'commune'), name='structure_commune_unique'),
+            model_name="structurecommune",
+            constraint=models.UniqueConstraint(
+                fields=("structure", "commune"), name="structure_commune_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='structure',
-            constraint=models.UniqueConstraint(fields=('kind', 'identifiant'), name='structure_unique_identifiant'),
+            model_name="structure",
+            constraint=models.UniqueConstraint(
+                fields=("kind", "identifiant"), name="structure_unique_identifiant"
+            ),
         ),
     ]

@@ -4,20 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('supply', '0001_initial'),
+        ("supply", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='activity',
-            name='code_commune',
-            field=models.CharField(blank=True, help_text='code INSEE du fichier (ou déduit du code postal), même hors référentiel', max_length=5, verbose_name='code commune lu'),
+            model_name="activity",
+            name="code_commune",
+            field=models.CharField(
+                blank=True,
+                help_text="code INSEE du fichier (ou déduit du code postal), même hors référentiel",
+                max_length=5,
+                verbose_name="code commune lu",
+            ),
         ),
         migrations.AddField(
-            model_name='professional',
-            name='empreinte_activites',
-            field=models.CharField(blank=True, help_text='empreinte des activités du dernier import : seules celles qui changent sont réécrites', max_length=16),
+            model_name="professional",
+            name="empreinte_activites",
+            field=models.CharField(
+                blank=True,
+                help_text="empreinte des activités du dernier import : seules celles qui changent sont réécrites",
+                max_length=16,
+            ),
         ),
     ]

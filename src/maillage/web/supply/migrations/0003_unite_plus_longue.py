@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('supply', '0002_activites_empreinte'),
+        ("supply", "0002_activites_empreinte"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='indicatordefinition',
-            name='unite',
-            field=models.CharField(help_text='%, pour 100 000 hab., consultations/an…', max_length=100),
+            model_name="indicatordefinition",
+            name="unite",
+            field=models.CharField(
+                help_text="%, pour 100 000 hab., consultations/an…", max_length=100
+            ),
         ),
     ]

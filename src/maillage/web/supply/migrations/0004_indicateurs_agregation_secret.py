@@ -80,8 +80,7 @@ class Migration(migrations.Migration):
                     ("patients", "effectifs de patients (seuil patients)"),
                 ],
                 default="patients",
-                help_text="ce que comptent le numérateur et le dénominateur protégés (seuil "
-                "daté)",
+                help_text="ce que comptent le numérateur et le dénominateur protégés (seuil daté)",
                 max_length=20,
             ),
         ),
