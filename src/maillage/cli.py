@@ -71,6 +71,20 @@ LAZY_COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
         ("maillage.commands.reporting",),
         "Chiffres clés « Accompagner les professionnels de santé » et « exercice coordonné ».",
     ),
+    "journal": (
+        ("maillage.commands.journal",),
+        "Journal des accès aux données personnelles et historique des modifications.",
+    ),
+    "sauvegarde": (
+        ("maillage.commands.backup",),
+        "Sauvegarde la base (SQLite ou PostgreSQL) et les documents déposés dans une archive "
+        ".tar.gz avec un manifeste (version, migrations, comptes, sommes de contrôle).",
+    ),
+    "restaurer": (
+        ("maillage.commands.backup",),
+        "Remplace TOUTE la base et les documents par le contenu d'une archive de "
+        "« maillage sauvegarde » (arrêtez le serveur avant).",
+    ),
 }
 # Modules of the web apps that add commands with ``register(main, import_group)``: imports go
 # under ``maillage import``, other commands at the top level (declared in LAZY_COMMANDS too).

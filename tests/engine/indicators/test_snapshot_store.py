@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from maillage.engine.indicators import Snapshot, diagnose, snapshot_store
-from maillage.engine.indicators.secrecy import SecrecyPolicy
 from maillage.engine.indicators.snapshot_store import SnapshotFileError
 
 from .helpers import tiny_snapshot
@@ -69,9 +68,7 @@ def test_round_trip_is_exact_and_gives_the_same_diagnosis(tmp_path):
     at = dt.date(2026, 1, 1)
     cpts = {"taille": 1}
     codes = np.arange(0, 12)
-    assert diagnose(loaded, codes, SecrecyPolicy(), at, cpts) == diagnose(
-        snap, codes, SecrecyPolicy(), at, cpts
-    )
+    assert diagnose(loaded, codes, at, cpts) == diagnose(snap, codes, at, cpts)
 
 
 def test_numeric_arrays_are_mapped_in_place_read_only_and_aligned(tmp_path):
@@ -79,7 +76,7 @@ def test_numeric_arrays_are_mapped_in_place_read_only_and_aligned(tmp_path):
     path = tmp_path / "s.npz"
     snapshot_store.save(snap, path, "v1")
     loaded = snapshot_store.load(path, "v1")
-    for name in ("population", "prof_key", "act_prof", "ages"):
+    for name in ("population", "ages", "etab_lon", "pair_commune"):
         array = getattr(loaded, name)
         assert not array.flags.owndata and not array.flags.writeable
         assert array.flags.aligned and array.ctypes.data % snapshot_store.ALIGN == 0

@@ -137,7 +137,7 @@ def test_well_formed_files_are_read_by_the_fast_path(tmp_path, no_locating_path)
         ("code,minutes\n01001,3\n,4\n", 3, "code", "code vide"),
         ("code,minutes\n01001,3\n01002,4,9\n", 3, None, "nombre de champs"),
         ("code,temps\n01001,3\n", 1, "minutes", "colonne absente"),
-        ("", None, None, "fichier vide"),
+        ("", 1, None, "fichier vide"),
     ],
 )
 def test_defects_are_named_with_file_line_and_column(tmp_path, text, line, column, message):

@@ -160,7 +160,8 @@ def test_a_line_at_the_limit_is_accepted(tmp_path):
 @given(
     st.lists(
         st.text(
-            alphabet=st.characters(exclude_characters="\r\n", exclude_categories=["Cs"]),
+            # No NUL: FF FE 00 00 is the UTF-32 byte-order mark, and text files hold no NUL.
+            alphabet=st.characters(exclude_characters="\r\n\x00", exclude_categories=["Cs"]),
             max_size=8,
         )
     )

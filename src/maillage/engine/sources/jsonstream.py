@@ -107,9 +107,7 @@ class JsonStream:
         try:
             chunk = self._handle.read(size or CHUNK_CHARS)
         except UnicodeDecodeError as error:
-            raise SourceError(
-                self.path, "le fichier n'est pas en UTF-8", expected="UTF-8"
-            ) from error
+            raise locate_decode_error(self.path) from error
         self._buffer = self._buffer[self._position :] + chunk
         self._position = 0
         if not chunk:
@@ -255,3 +253,51 @@ class JsonStream:
         """Check that nothing but whitespace follows the document."""
         if self.peek():
             raise self.error("JSON invalide : texte après la fin du document")
+
+
+def locate_decode_error(path: Path, chunk_bytes: int = CHUNK_CHARS) -> SourceError:
+    """The first byte of ``path`` that is not UTF-8, with its line and character.
+
+    Called only once decoding has failed: the file is read again as bytes, chunk by chunk, and
+    the text before the bad byte is counted. Lines do not bound the work (a minified GeoJSON
+    file is one line of hundreds of megabytes).
+    """
+    line, character = 1, 0  # character: characters after the last newline
+    carry = b""
+    with open(path, "rb") as handle:
+        while True:
+            chunk = handle.read(chunk_bytes)
+            data = carry + chunk
+            carry = b""
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as error:
+                cut = error.reason == "unexpected end of data" and len(data) - error.start < 4
+                if cut and chunk:  # a character split between two chunks
+                    text, carry = data[: error.start].decode("utf-8"), data[error.start :]
+                else:
+                    before = data[: error.start].decode("utf-8")
+                    newlines = before.count("\n")
+                    if newlines:
+                        line += newlines
+                        character = len(before) - before.rfind("\n") - 1
+                    else:
+                        character += len(before)
+                    head = data[: 1 << 20]
+                    what = "fichier binaire : " if b"\x00" in head else ""
+                    return SourceError(
+                        path,
+                        f"{what}caractère illisible : le fichier n'est pas en UTF-8",
+                        line=line,
+                        character=character + 1,
+                        expected="UTF-8 ; enregistrez le fichier en UTF-8",
+                        found=repr(data[error.start : error.end]),
+                    )
+            newlines = text.count("\n")
+            if newlines:
+                line += newlines
+                character = len(text) - text.rfind("\n") - 1
+            else:
+                character += len(text)
+            if not chunk:
+                return SourceError(path, "le fichier n'est pas en UTF-8", expected="UTF-8")

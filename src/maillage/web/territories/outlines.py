@@ -17,6 +17,7 @@ from pathlib import Path
 from django.db import connection
 
 from maillage.engine.geometry import merge_outlines
+from maillage.engine.sources.errors import SourceError
 from maillage.engine.sources.geojson_pool import ShapeRecord, read_shape_records
 from maillage.web.imports import ImportReport, Progress, _differs, atomic_import, examples
 
@@ -56,6 +57,14 @@ def import_geojson(
             outlines[record.code] = record
         elif record.centre is not None:
             centres_only[record.code] = record.centre
+    if not outlines and not centres_only:
+        # An empty collection would be an "import" that changed nothing: a wrong file.
+        raise SourceError(
+            paths[0],
+            "aucune commune dans le fichier",
+            column="features",
+            expected="au moins une entité (Feature) de commune",
+        )
     outlines |= _merged_outlines(outlines)
     label = ", ".join(str(p) for p in paths)
     report = ImportReport(f"Import des contours et centres ({label})", dry_run)

@@ -21,7 +21,6 @@ from ..bytelines import iter_decoded_lines
 from ..errors import SourceError
 from .header import (
     FIELDS,
-    MAX_HEADER_BYTES,
     SEPARATOR,
     OnError,
     ParseReport,
@@ -77,8 +76,10 @@ def iter_activity_batches(
     report = report if report is not None else ParseReport()
     path = Path(path)
     with open_activity_file(path, limits) as (binary, where):
-        first = binary.readline(MAX_HEADER_BYTES)
-        if not first.strip(b"\r\n"):
+        # The header through the shared text layer: BOM, UTF-16, binary files, NUL byte and
+        # line length are refused in French with the line and character.
+        first = next(iter_decoded_lines(where, binary), None)
+        if first is None or not first[1].strip():
             raise SourceError(
                 where,
                 "fichier vide",
@@ -86,26 +87,7 @@ def iter_activity_batches(
                 character=1,
                 expected="l'en-tête de PS_LibreAcces_Personne_activite (séparateur « | »)",
             )
-        if len(first) == MAX_HEADER_BYTES and not first.endswith(b"\n"):
-            raise SourceError(
-                where,
-                "en-tête RPPS introuvable : première ligne trop longue",
-                line=1,
-                expected=f"un en-tête de moins de {MAX_HEADER_BYTES >> 10} ko",
-            )
-        try:
-            header = parse_header(
-                where, first.decode("utf-8").removeprefix("\ufeff").rstrip("\r\n")
-            )
-        except UnicodeDecodeError as error:
-            raise SourceError(
-                where,
-                "caractère illisible dans l'encodage du fichier",
-                line=1,
-                expected="utf-8",
-                found=repr(first[error.start : error.end]),
-                character=len(first[: error.start].decode("utf-8")) + 1,
-            ) from error
+        header = parse_header(where, first[1])
         # pyarrow names columns itself: the header line was consumed above, so names are
         # positional and duplicate or empty header names cannot confuse it.
         names = [f"c{position}" for position in range(header.width)]
