@@ -52,6 +52,7 @@ PATH_SAMPLES = {
 }
 # Every name a page reads from its query string or form (checked against the code below).
 QUERY_NAMES = {
+    "format",  # admin journal: compared with "csv" only
     "q",
     "page",
     "departement",

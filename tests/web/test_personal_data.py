@@ -136,6 +136,11 @@ EXTRA_QUERIES = {
 FORMATS = {"fmt": ["csv", "json"], "kind": None, "year": [str(Y)], "millesime": None}
 
 
+def _bare(route: str) -> str:
+    """The route without its converters: ``<commune:code>`` and ``<str:code>`` alike."""
+    return re.sub(r"<\w+:(\w+)>", r"<\1>", route)
+
+
 def _site_urls(w):
     """(name, url, view) for every page of the site, parameters filled in."""
     from maillage.web.reporting.services import DETAIL_KINDS
@@ -170,7 +175,11 @@ def _site_urls(w):
                     choices = [values["rpps"]]
                 else:
                     key = next(
-                        (k for k in sorted(values, key=len, reverse=True) if current.startswith(k)),
+                        (
+                            k
+                            for k in sorted(values, key=len, reverse=True)
+                            if _bare(current).startswith(_bare(k))
+                        ),
                         None,
                     )
                     assert key is not None, f"pas de valeur pour {param} dans {route}"

@@ -161,7 +161,7 @@ def _json(data) -> str:
 def _html(content: bytes | str) -> str:
     """A page or PDF source without the data version (a hash that changes with any write)."""
     text = content.decode() if isinstance(content, bytes) else content
-    return re.sub(r"version des données [0-9a-f]+", "version des données …", text)
+    return re.sub(r"version des données [0-9a-z-]+", "version des données …", text)
 
 
 def _xlsx(content: bytes) -> list:

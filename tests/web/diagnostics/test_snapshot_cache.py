@@ -128,7 +128,9 @@ def test_a_corrupt_file_is_ignored_and_rewritten(folder, demo_supply, damage, ca
 def test_another_secrecy_key_never_reuses_the_file(folder, demo_supply):
     services.diagnose(CODES, at=AT)
     new_process()
-    with override_settings(SECRET_KEY=settings.SECRET_KEY + "-autre"):
+    with override_settings(
+        MAILLAGE_SECRET_STATISTIQUE_CLE=settings.MAILLAGE_SECRET_STATISTIQUE_CLE + "-autre"
+    ):
         built = snapshot_cache.stats.built
         services.diagnose(CODES, at=AT)
         assert snapshot_cache.stats.built == built + 1
