@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -42,6 +43,8 @@ CHANGE_COLUMNS = [
 ]
 DEFAULT_ACCESS_RETENTION_MONTHS = 12
 
+_RPPS_OR_PSEUDONYM = re.compile(r"[0-9A-Z]{9,12}|effacement-[0-9]{1,12}")
+
 
 class JournalError(ValueError):
     """A filter the journal cannot apply (message in French)."""
@@ -62,18 +65,26 @@ class JournalFilter:
             if isinstance(text, dt.date):
                 return text
             try:
-                return dt.date.fromisoformat(str(text).strip())
+                value = dt.date.fromisoformat(str(text).strip())
             except ValueError:
+                value = None
+            first, last = settings.MAILLAGE_YEARS
+            if value is None or not first <= value.year <= last:
                 raise JournalError(
-                    f"{name} : date illisible « {text} » (attendu : AAAA-MM-JJ)"
-                ) from None
+                    f"{name} : date illisible ou hors de {first}–{last} (attendu : AAAA-MM-JJ)"
+                )
+            return value
 
-        journal_filter = cls(
-            (username or "").strip(),
-            day(since, "depuis"),
-            day(until, "jusqu'au"),
-            (rpps or "").strip(),
-        )
+        username = (username or "").strip()
+        if len(username) > 150 or any(ord(c) < 32 for c in username):
+            raise JournalError("utilisateur : identifiant de compte invalide")
+        rpps = (rpps or "").strip()
+        if rpps and not _RPPS_OR_PSEUDONYM.fullmatch(rpps):
+            # The log holds RPPS/ADELI numbers, or the pseudonym left by an erasure.
+            raise JournalError(
+                "rpps : attendu un numéro RPPS ou ADELI (9 à 12 caractères) ou « effacement-N »"
+            )
+        journal_filter = cls(username, day(since, "depuis"), day(until, "jusqu'au"), rpps)
         if (
             journal_filter.since
             and journal_filter.until

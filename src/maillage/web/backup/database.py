@@ -34,12 +34,21 @@ class DatabaseError(Exception):
     """A database state that forbids the backup or the restore (French message)."""
 
 
+# Not data but a stamp of the data: every copied row of the reference tables bumps it in the
+# database written to (maillage.web.dataversion), so it is never copied, only bumped.
+DERIVED_TABLES = frozenset({"dataversion_dataversion"})
+
+
 def stored_models() -> list[type[models.Model]]:
-    """Every model with a table of its own (many-to-many tables included)."""
+    """Every model with a table of its own (many-to-many tables included), but the data
+    version (see :data:`DERIVED_TABLES`)."""
     return [
         model
         for model in apps.get_models(include_auto_created=True)
-        if model._meta.managed and not model._meta.proxy and not model._meta.swapped
+        if model._meta.managed
+        and not model._meta.proxy
+        and not model._meta.swapped
+        and model._meta.db_table not in DERIVED_TABLES
     ]
 
 

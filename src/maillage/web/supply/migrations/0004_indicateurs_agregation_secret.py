@@ -11,7 +11,9 @@ from django.db import migrations, models
 
 def forwards(apps, schema_editor):
     Definition = apps.get_model("supply", "IndicatorDefinition")
-    for definition in Definition.objects.all():
+    # The database being migrated (a backup archive is migrated under its own alias).
+    using = schema_editor.connection.alias
+    for definition in Definition.objects.using(using).all():
         if definition.ponderation:
             definition.agregation = "moyenne_ponderee"
             # A value per inhabitant (the APL): the source publishes it, the weight is the
@@ -25,7 +27,7 @@ def forwards(apps, schema_editor):
         # The old per-indicator threshold of 10 was the patients' one; the others count
         # professionals (densities) and are now protected too.
         definition.secret = "patients" if (definition.secret_seuil or 0) >= 10 else "professionnels"
-        definition.save()
+        definition.save(using=using)
 
 
 class Migration(migrations.Migration):
