@@ -19,7 +19,8 @@ import numpy as np
 
 from maillage.engine.vocabulary import GP
 
-from .aggregate import MOYENNE_PONDEREE, SOMME, aggregate, haversine_km, ratio
+from ..distances import great_circle_km
+from .aggregate import MOYENNE_PONDEREE, SOMME, aggregate, ratio
 from .evolution import Evolution, population_evolution, vintages
 from .secrecy import is_secret, publish
 from .snapshot import AGE_BANDS, BANDS_75_PLUS, IndicatorSeries, Snapshot
@@ -160,7 +161,7 @@ def nearest_establishments(snapshot: Snapshot, idx: np.ndarray, mask: np.ndarray
     located = np.isfinite(snapshot.etab_lon) & np.isfinite(snapshot.etab_lat)
     distances = np.full(snapshot.etab_class.size, np.inf)
     if centre is not None:
-        distances[located] = haversine_km(
+        distances[located] = great_circle_km(
             centre[0], centre[1], snapshot.etab_lon[located], snapshot.etab_lat[located]
         )
     inside = np.zeros(snapshot.etab_class.size, dtype=bool)
