@@ -15,6 +15,7 @@ from django.db.models.functions import Cast
 from maillage.engine.vocabulary import GP, NURSE
 from maillage.web.accounts.scope import scoped, visible_departements
 from maillage.web.supply.models import Activity, IndicatorValue, Professional, SupplyImport
+from maillage.web.supply.services import new_professionals
 
 from . import contracts as contract_rules
 from .models import (
@@ -280,33 +281,14 @@ def create_installation(
     return installation, created
 
 
-def _import_day(supply_import: SupplyImport) -> dt.date:
-    return supply_import.date_donnees or supply_import.date_import.date()
-
-
-def _newcomers():
-    """Professionals first seen in the latest RPPS import compared with the previous one: the
-    supply module's service when present, else the same rule computed here."""
-    try:
-        from maillage.web.supply.services import new_professionals
-    except ImportError:  # supply service not installed: same rule from the import fields
-        imports = list(
-            SupplyImport.objects.filter(kind=SupplyImport.Kind.RPPS).order_by(
-                "-date_import", "-pk"
-            )[:2]
-        )
-        if len(imports) < 2:
-            return Professional.objects.none()
-        return Professional.objects.filter(actif=True, premier_import=imports[0])
-    return new_professionals()
-
-
 def detect_installations(departement_code: str | None = None) -> int:
     """Installations revealed by the latest RPPS import (professionals first seen in it, when
     an earlier RPPS import exists: the very first import reveals nobody). The installation
     date is the date of the import that revealed it (the agent may correct it)."""
     created = 0
-    newcomers = _newcomers().exclude(installations__isnull=False).select_related("premier_import")
+    newcomers = (
+        new_professionals().exclude(installations__isnull=False).select_related("premier_import")
+    )
     for professional in newcomers:
         code = departement_of(professional)
         if code is None or (departement_code and code != departement_code):
@@ -314,7 +296,7 @@ def detect_installations(departement_code: str | None = None) -> int:
         _, was_created = create_installation(
             professional,
             code,
-            _import_day(professional.premier_import),
+            professional.premier_import.data_day,
             Installation.Source.DETECTEE,
             professional.premier_import,
         )
