@@ -22,8 +22,6 @@ from ..distances import EARTH_RADIUS_KM, angle_from_chord, unit_vectors
 from ..sources.columns import Codes, Number, read_typed
 from ..sources.errors import SourceError
 
-TRAVEL_COLUMNS = ("origine", "destination", "minutes")
-
 
 @dataclass(frozen=True)
 class TravelTable:

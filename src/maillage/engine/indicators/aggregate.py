@@ -19,11 +19,6 @@ SOMME = "somme"
 RATIO = "ratio"
 MOYENNE_PONDEREE = "moyenne_ponderee"
 AGGREGATIONS = (SOMME, RATIO, MOYENNE_PONDEREE)
-AGGREGATION_LABELS = {
-    SOMME: "somme des communes",
-    RATIO: "Σ numérateurs / Σ dénominateurs",
-    MOYENNE_PONDEREE: "moyenne des communes pondérée par la population",
-}
 
 
 def ratio(numerator: float, denominator: float, facteur: float = 1.0) -> float | None:
