@@ -44,7 +44,7 @@ GP_CATEGORY = GP
 
 
 def milestone_months() -> dict[str, int]:
-    configured = getattr(settings, "MAILLAGE_JALONS_INSTALLATION_MOIS", None) or {}
+    configured = settings.MAILLAGE_JALONS_INSTALLATION_MOIS
     return {
         kind: int(configured.get(kind, months)) for kind, months in DEFAULT_MILESTONE_MONTHS.items()
     }
