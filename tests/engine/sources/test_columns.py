@@ -38,7 +38,7 @@ def outcome(function, *args, **kwargs):
 
 
 def located(path, codes=("code",), numbers=None, aliases=None, drop_blank=False):
-    return columns._read_located(
+    return columns.located._read_located(
         Path(path), codes, dict(numbers or RULES), aliases or {}, drop_blank
     )
 
