@@ -109,7 +109,7 @@ def no_locating_path(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("le fichier a été relu ligne à ligne")
 
-    monkeypatch.setattr(columns, "_read_located", refuse)
+    monkeypatch.setattr(columns.reader, "_read_located", refuse)
 
 
 def test_well_formed_files_are_read_by_the_fast_path(tmp_path, no_locating_path):
