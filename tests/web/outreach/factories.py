@@ -73,3 +73,39 @@ def rpps_import(day: dt.date, name: str = "") -> SupplyImport:
     return SupplyImport.objects.create(
         kind=SupplyImport.Kind.RPPS, fichier=name or str(day), date_donnees=day
     )
+
+
+def add_installations(count: int = 5, day: dt.date | None = None) -> None:
+    """Installations (with their milestones) of ``count`` professionals not yet followed."""
+    from maillage.web.outreach import services
+    from maillage.web.outreach.models import Installation
+
+    taken = Installation.objects.values("professional_id")
+    found = (
+        Professional.objects.filter(actif=True, activites__commune__isnull=False)
+        .exclude(pk__in=taken)
+        .distinct()[:count]
+    )
+    for p in found:
+        commune = p.activites.filter(commune__isnull=False).first().commune
+        services.create_installation(p, commune.departement_id, day or dt.date.today())
+
+
+def add_contacts(count: int = 5, departement: str = "00", day: dt.date | None = None) -> None:
+    """One phone contact with each of ``count`` professionals practising in ``departement``."""
+    from maillage.web.outreach.models import Channel, Contact, Team
+
+    found = Professional.objects.filter(activites__commune__departement_id=departement).distinct()[
+        :count
+    ]
+    Contact.objects.bulk_create(
+        Contact(
+            professional=p,
+            departement_id=departement,
+            canal=Channel.TELEPHONE,
+            date=day or dt.date.today(),
+            equipe=Team.DAM,
+            sujet="suivi",
+        )
+        for p in found
+    )
