@@ -12,6 +12,7 @@ from maillage.web.imports import (
     Progress,
     atomic_import,
     examples,
+    tick,
     update_statement,
 )
 
@@ -19,7 +20,7 @@ from ..models import (
     Professional,
     SupplyImport,
 )
-from .common import _record, _tick
+from .common import _record
 
 # --------------------------------------------------------------------------- CPAM activity
 
@@ -30,7 +31,7 @@ def import_professional_activity(
     """Year of birth, acts and FTE of professionals (the latest year of each is kept)."""
     path = Path(path)
     latest: dict[str, rpps.ProfessionalActivity] = {}
-    for record in _tick(progress, rpps.iter_professional_activity(path)):
+    for record in tick(progress, rpps.iter_professional_activity(path)):
         known = latest.get(record.identifiant_national)
         if known is None or record.annee > known.annee:
             latest[record.identifiant_national] = record

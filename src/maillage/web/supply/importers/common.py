@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 
 from maillage.web.imports import (
     ImportReport,
-    Progress,
 )
 from maillage.web.territories.models import Commune
 
@@ -21,13 +19,6 @@ APL_INDICATOR = "apl_mg"
 AMELI_SOURCE = "data.ameli démographie"
 #: FINESS classes that are coordinated-care structures.
 STRUCTURE_CLASSES = {"maison_sante": Structure.Kind.MSP, "centre_sante": Structure.Kind.CDS}
-
-
-def _tick(progress: Progress | None, items: Iterable):
-    for number, item in enumerate(items, start=1):
-        if progress and number % 2000 == 0:
-            progress(2000)
-        yield item
 
 
 def _record(kind: str, path: Path, report: ImportReport) -> None:

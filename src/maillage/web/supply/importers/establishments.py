@@ -13,6 +13,7 @@ from maillage.web.imports import (
     atomic_import,
     examples,
     plan_sync,
+    tick,
 )
 
 from ..models import (
@@ -20,7 +21,7 @@ from ..models import (
     Structure,
     SupplyImport,
 )
-from .common import STRUCTURE_CLASSES, _current_commune, _record, _tick
+from .common import STRUCTURE_CLASSES, _current_commune, _record
 
 # --------------------------------------------------------------------------- FINESS
 
@@ -31,7 +32,7 @@ def import_finess(
     """Establishments of any FINESS layout; MSP and centres de santé become structures."""
     path = Path(path)
     parse = finess.FinessReport()
-    records = list(_tick(progress, finess.iter_establishments(path, report=parse)))
+    records = list(tick(progress, finess.iter_establishments(path, report=parse)))
     if not records:
         raise SourceError(path, "aucun établissement dans le fichier", line=2, character=1)
     labels = finess.load_category_table().labels

@@ -13,6 +13,7 @@ from maillage.web.imports import (
     atomic_import,
     examples,
     insert_statement,
+    tick,
     update_statement,
 )
 from maillage.web.limits import archive_limits
@@ -24,7 +25,7 @@ from ..models import (
     IndicatorValue,
     SupplyImport,
 )
-from .common import AMELI_SOURCE, APL_INDICATOR, _current_commune, _record, _tick
+from .common import AMELI_SOURCE, APL_INDICATOR, _current_commune, _record
 from .registry import load_registry, sync_registry
 
 
@@ -79,7 +80,7 @@ def import_indicators(
 ) -> ImportReport:
     """Values ``indicateur;code_insee;annee;numerateur;denominateur`` of registry indicators."""
     path = Path(path)
-    records = list(_tick(progress, indicators.iter_indicator_values(path)))
+    records = list(tick(progress, indicators.iter_indicator_values(path)))
     report = ImportReport(f"Import d'indicateurs ({path.name})", dry_run)
     known = set(load_registry()) | set(IndicatorDefinition.objects.values_list("code", flat=True))
     for record in records:
@@ -134,7 +135,7 @@ def import_apl(
     """DREES APL: numerator = APL × population, denominator = population (weighted mean)."""
     path = Path(path)
     values = indicators.iter_apl_values(path, apl_column=apl_column, limits=archive_limits())
-    records = list(_tick(progress, values))
+    records = list(tick(progress, values))
     populations = dict(
         Commune.objects.filter(code__in={r.code_insee for r in records}).values_list(
             "code", "population"
@@ -174,7 +175,7 @@ def import_ameli(
 ) -> ImportReport:
     """data.ameli demography (totals per département and profession): NS / NC stay NULL."""
     path = Path(path)
-    records = list(_tick(progress, indicators.iter_ameli_demography(path, rows="totals")))
+    records = list(tick(progress, indicators.iter_ameli_demography(path, rows="totals")))
     known = set(Departement.objects.values_list("code", flat=True))
     rows: dict[tuple, float | None] = {}
     outside = set()
