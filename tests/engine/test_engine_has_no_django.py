@@ -19,7 +19,12 @@ loaded = sorted(m for m in sys.modules if m.split(".")[0] == "django" or m[:12] 
 print(" ".join(loaded))
 """
 
-ENGINE_COMMANDS = ["maillage.commands.access", "maillage.commands.aci", "maillage.commands.aides"]
+ENGINE_COMMANDS = [
+    "maillage.commands.access",
+    "maillage.commands.aci",
+    "maillage.commands.aides",
+    "maillage.commands.apl_files",
+]
 
 
 def probe(*extra: str) -> tuple[int, list[str]]:
