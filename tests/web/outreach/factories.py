@@ -4,27 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from maillage.web.accounts.models import User
-from maillage.web.accounts.roles import Role, role_group
+from maillage.web.accounts.roles import Role
 from maillage.web.supply.models import Activity, Professional, SupplyImport
 from maillage.web.territories.models import Commune, Departement, Region
 
-PASSWORD = "x" * 14
+from ..factories import UserFactory
 
 
 def make_user(role, username=None, departements=("00",)):
+    """A user of ``role`` (an agent limited to ``departements``); ``None`` for no user."""
     if role is None:
         return None
-    user = User.objects.create_user(
-        username=username or f"u-{role.name.lower()}", password=PASSWORD
+    return UserFactory(
+        username=username or f"u-{role.name.lower()}",
+        role=role,
+        departements=departements if role is Role.AGENT_CPAM else None,
     )
-    user.groups.add(role_group(role))
-    if role is Role.ADMINISTRATEUR:
-        user.is_staff = user.is_superuser = True
-        user.save()
-    if role is Role.AGENT_CPAM:
-        user.departements.set(Departement.objects.filter(code__in=departements))
-    return user
 
 
 def other_departement() -> Departement:
