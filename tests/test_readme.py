@@ -13,7 +13,7 @@ PACKAGE = ROOT / "src" / "maillage"
 def code_map() -> list[Path]:
     """Paths of the entries of the map, from the nesting of the names (two spaces a level)."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"## Organisation du code\s+```\n(.*?)```", text, re.S).group(1)
+    block = re.search(r"## Organisation du code\n.*?```\n(.*?)```", text, re.S).group(1)
     stack: list[tuple[int, str]] = []
     paths = []
     for line in block.splitlines():
