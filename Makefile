@@ -32,6 +32,7 @@ test-fast: install
 quality: install
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/vulture  # dead code (configuration and whitelist: [tool.vulture] in pyproject.toml)
 	DJANGO_SETTINGS_MODULE=maillage.web.settings.test $(BIN)/maillage manage makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=maillage.web.settings.production \
 		DJANGO_SECRET_KEY=ci-only-$$(printf 'x%.0s' $$(seq 1 60)) DJANGO_ALLOWED_HOSTS=maillage.example \

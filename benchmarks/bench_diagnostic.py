@@ -335,9 +335,9 @@ def main() -> None:
         f"{(time.perf_counter() - started) * 1000:6.1f} ms"
     )
     toulon = snap.index["83137"]
-    from maillage.engine.indicators.aggregate import haversine_km
+    from maillage.engine.distances import great_circle_km
 
-    order = np.argsort(haversine_km(snap.lon[toulon], snap.lat[toulon], snap.lon, snap.lat))
+    order = np.argsort(great_circle_km(snap.lon[toulon], snap.lat[toulon], snap.lon, snap.lat))
     at = dt.date(2026, 11, 24)
     services.diagnose(snap.codes[order[:2]].tolist(), at)  # département/région/France cached
     for n in (1, 10, 150, 1500):

@@ -89,6 +89,7 @@ LAZY_COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
 # Modules of the web apps that add commands with ``register(main, import_group)``: imports go
 # under ``maillage import``, other commands at the top level (declared in LAZY_COMMANDS too).
 REGISTERING_MODULES = (
+    "maillage.commands.referential",
     "maillage.commands.territories",
     "maillage.commands.supply",
     "maillage.commands.diagnostics",
@@ -277,112 +278,6 @@ existing_file = click.Path(exists=True, dir_okay=False, path_type=Path)
 @main.group(name="import", cls=ImportGroup)
 def import_group() -> None:
     """Importe des fichiers officiels (atomique, idempotent, --dry-run)."""
-
-
-@import_group.command("communes-etalab")
-@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--departement", help="N'importe que les communes de ce département.")
-@click.option(
-    "--annee-population",
-    type=int,
-    default=None,
-    help="Millésime des populations légales du paquet (défaut : 2023).",
-)
-@dry_run_option
-@json_option
-def import_communes_etalab(directory, departement, annee_population, dry_run, as_json):
-    """Régions, départements, EPCI et communes du paquet @etalab/decoupage-administratif."""
-    # Without the option, the importer's own documented default year applies.
-    year = {"population_year": annee_population} if annee_population else {}
-    run_import(
-        "Découpage administratif",
-        "maillage.web.territories.importers:import_etalab",
-        directory,
-        dry_run=dry_run,
-        departement=departement,
-        as_json=as_json,
-        **year,
-    )
-
-
-@import_group.command("cog")
-@click.argument("file", type=existing_file)
-@dry_run_option
-@json_option
-def import_cog(file, dry_run, as_json):
-    """Communes du Code officiel géographique de l'INSEE (v_commune_AAAA.csv)."""
-    run_import(
-        "COG",
-        "maillage.web.territories.importers:import_cog",
-        file,
-        dry_run=dry_run,
-        as_json=as_json,
-    )
-
-
-@import_group.command("populations")
-@click.argument("file", type=existing_file)
-@click.option(
-    "--annee", type=int, required=True, help="Millésime des populations légales (ex. 2021)."
-)
-@dry_run_option
-@json_option
-def import_populations(file, annee, dry_run, as_json):
-    """Populations légales (donnees_communes.csv) ; arrondissements sommés pour Paris, Lyon,
-    Marseille."""
-    run_import(
-        "Populations légales",
-        "maillage.web.territories.importers:import_legal_populations",
-        file,
-        annee,
-        dry_run=dry_run,
-        as_json=as_json,
-    )
-
-
-@import_group.command("populations-ages")
-@click.argument("file", type=existing_file)
-@dry_run_option
-@json_option
-def import_populations_ages(file, dry_run, as_json):
-    """Populations par tranche d'âge (base-cc-evol-struct-pop-AAAA, millésime détecté)."""
-    run_import(
-        "Populations par âge",
-        "maillage.web.territories.importers:import_age_populations",
-        file,
-        dry_run=dry_run,
-        as_json=as_json,
-    )
-
-
-@import_group.command("communes-points")
-@click.argument("file", type=existing_file)
-@dry_run_option
-@json_option
-def import_communes_points(file, dry_run, as_json):
-    """Centres des communes : CSV code_insee,latitude,longitude."""
-    run_import(
-        "Centres des communes",
-        "maillage.web.territories.importers:import_points",
-        file,
-        dry_run=dry_run,
-        as_json=as_json,
-    )
-
-
-@import_group.command("communes-geojson")
-@click.argument("files", type=existing_file, nargs=-1, required=True)
-@dry_run_option
-@json_option
-def import_communes_geojson(files, dry_run, as_json):
-    """Contours (simplifiés pour l'affichage) ou centres de communes en GeoJSON."""
-    run_import(
-        "Contours des communes",
-        "maillage.web.territories.outlines:import_geojson",
-        list(files),
-        dry_run=dry_run,
-        as_json=as_json,
-    )
 
 
 @main.command("commune")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import sys
 from pathlib import Path
 
 import click
@@ -15,9 +13,10 @@ from maillage.engine.accessibility import METHOD_ROOTS, fca, traveltimes
 from maillage.engine.accessibility import decay as decays
 from maillage.engine.accessibility import demand as demands
 from maillage.engine.parameters import ParameterError
-from maillage.engine.sources.columns import Number, read_typed
 from maillage.engine.sources.errors import SourceError
 from maillage.engine.vocabulary import GP
+
+from .apl_files import read_population, read_supply, write_apl
 
 
 @click.group(name="access", help="Accessibilité potentielle localisée (APL) et variantes 2SFCA.")
@@ -27,56 +26,6 @@ def group() -> None:
 
 def _fail(error: Exception) -> click.ClickException:
     return click.ClickException(str(error))
-
-
-def _read_population(path: Path, profile_path: Path | None) -> tuple[np.ndarray, np.ndarray]:
-    """Codes and (standardised) demand from ``code,population`` or age bands + profile."""
-    if profile_path is None:
-        read = read_typed(
-            path,
-            codes=("code",),
-            numbers={"population": Number(minimum=0, expected="un effectif positif")},
-            aliases={"code_insee": "code"},
-        )
-        demand = read.numbers["population"]
-    else:
-        profile = read_typed(
-            profile_path,
-            codes=("tranche",),
-            numbers={"consommation": Number(minimum=0, expected="une consommation positive")},
-        )
-        bands = profile.codes["tranche"].text().tolist()
-        read = read_typed(
-            path,
-            codes=("code",),
-            numbers={band: Number(minimum=0, expected="un effectif") for band in bands},
-            aliases={"code_insee": "code"},
-        )
-        by_age = np.column_stack([read.numbers[band] for band in bands])
-        try:
-            demand = demands.standardised_demand(by_age, profile.numbers["consommation"])
-        except ValueError as exc:
-            raise SourceError(profile_path, str(exc)) from exc
-    codes = read.codes["code"]
-    k = codes.first_repeated_row()
-    if k is not None:
-        raise SourceError(
-            path, "code répété", line=k + read.first_line, column="code", found=codes.text()[k]
-        )
-    return codes.text(), demand
-
-
-def _read_supply(path: Path) -> tuple[np.ndarray, np.ndarray]:
-    """Codes and supply from ``code,offre``; lines with the same code are summed."""
-    read = read_typed(
-        path,
-        codes=("code",),
-        numbers={"offre": Number(minimum=0, expected="une offre")},
-        aliases={"code_insee": "code"},
-    )
-    codes = read.codes["code"]
-    summed = np.bincount(codes.index, weights=read.numbers["offre"], minlength=codes.values.size)
-    return codes.values, summed
 
 
 def _file_option(flag: str, dest: str, help_text: str, **extra):
@@ -236,8 +185,8 @@ def apl_command(
     on = on.date() if on else dt.date.today()
     try:
         decay = decays.parse_bands(weights_text) if weights_text else decays.apl_decay(on)
-        codes, demand = _read_population(population_path, profile_path)
-        supply_codes, supply_values = _read_supply(supply_path)
+        codes, demand = read_population(population_path, profile_path)
+        supply_codes, supply_values = read_supply(supply_path)
         if supply_unit == "etp":
             supply_values = demands.acts_from_fte(supply_values, acts_per_fte, on)
         extra = np.array(sorted(set(supply_codes.tolist()) - set(codes.tolist())), dtype=object)
@@ -282,7 +231,7 @@ def apl_command(
         result = _run(weights, demand_all, supply, backend, scheduler)
     except (SourceError, ParameterError, ValueError) as exc:
         raise _fail(exc) from exc
-    _write(codes, result[: codes.size], output_path)
+    write_apl(codes, result[: codes.size], output_path)
 
 
 def _apl_from_database(
@@ -332,7 +281,7 @@ def _apl_from_database(
         err=True,
     )
     if output_path is not None:
-        _write(inputs.codes[mask], result[mask], output_path)
+        write_apl(inputs.codes[mask], result[mask], output_path)
 
 
 class _dask_client:
@@ -374,24 +323,6 @@ def _run(weights, demand, supply, backend, scheduler):
         Client(cluster) as client,
     ):
         return fca.e2sfca(weights, demand, supply, backend="dask", client=client)
-
-
-def _write(codes, values, output_path: Path | None) -> None:
-    if output_path is None:
-        handle = sys.stdout
-        _write_rows(handle, codes, values)
-        return
-    temporary = output_path.with_name(output_path.name + ".tmp")
-    with temporary.open("w", encoding="utf-8", newline="") as handle:
-        _write_rows(handle, codes, values)
-    temporary.replace(output_path)  # atomic: never a half-written result file
-    click.echo(f"{codes.size} communes écrites dans {output_path}", err=True)
-
-
-def _write_rows(handle, codes, values) -> None:
-    writer = csv.writer(handle, lineterminator="\n")
-    writer.writerow(["code", "apl"])
-    writer.writerows(zip(codes.tolist(), (repr(float(v)) for v in values), strict=True))
 
 
 @group.command("parametres")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import shapely
@@ -64,14 +63,6 @@ def _as_plain(geojson: dict) -> dict:
         return value
 
     return {"type": geojson["type"], "coordinates": convert(geojson["coordinates"])}
-
-
-def haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Great-circle distance on a sphere of radius 6 371 km."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlmb = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def merge_outlines(outlines: list[Outline]) -> Outline:

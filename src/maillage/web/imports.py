@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from django.db import connection, models, transaction
@@ -19,6 +19,14 @@ from django.db import connection, models, transaction
 from maillage.web.dataversion import tracking as data_version
 
 Progress = Callable[[int], None]
+
+
+def tick(progress: Progress | None, items: Iterable):
+    """The items, telling ``progress`` every 2 000 of them (the progress bar of the commands)."""
+    for number, item in enumerate(items, start=1):
+        if progress and number % 2000 == 0:
+            progress(2000)
+        yield item
 
 
 @dataclass

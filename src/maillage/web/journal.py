@@ -41,7 +41,6 @@ CHANGE_COLUMNS = [
     "apres",
     "commentaire",
 ]
-DEFAULT_ACCESS_RETENTION_MONTHS = 12
 
 _RPPS_OR_PSEUDONYM = re.compile(r"[0-9A-Z]{9,12}|effacement-[0-9]{1,12}")
 
@@ -146,7 +145,7 @@ def purge_access_log(today: dt.date | None = None, dry_run: bool = False) -> dic
     """Delete access-log rows older than ``MAILLAGE_JOURNAL_ACCES_MOIS`` months (12)."""
     from maillage.engine.rules.common import add_months
 
-    months = int(getattr(settings, "MAILLAGE_JOURNAL_ACCES_MOIS", DEFAULT_ACCESS_RETENTION_MONTHS))
+    months = settings.MAILLAGE_JOURNAL_ACCES_MOIS
     limit = add_months(today or timezone.localdate(), -months)
     old = AccessLog.objects.filter(at__lt=JournalFilter(since=limit)._bounds()[0])
     count = old.count()

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from maillage.engine.indicators import SecrecyPolicy, diagnose
 from maillage.engine.indicators.aggregate import aggregate, ratio
-from maillage.engine.indicators.selection import inside_polygon, within_km
+from maillage.engine.indicators.selection import within_km
 
 from .helpers import CATEGORIES, tiny_snapshot
 
@@ -78,6 +78,3 @@ def test_helpers():
         aggregate("moyenne", 1, 1, 1)
     snap = tiny_snapshot()
     assert 0 in within_km(snap, "00001", 0.0)
-    ring = [(1.9, 44.9), (3.1, 44.9), (3.1, 46.1), (1.9, 46.1)]
-    assert inside_polygon(snap, ring).size == 30
-    assert inside_polygon(snap, ring[:2]).size == 0

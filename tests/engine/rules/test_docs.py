@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,29 @@ def test_every_aides_option_is_documented():
 
 
 @pytest.mark.parametrize("path", sorted((DOCS / "exemples").glob("*.json")), ids=lambda p: p.name)
-def test_examples_compute(path):
+def test_examples_compute_with_documented_sourced_parameters(path):
     report = compute_contract(json.loads(path.read_text("utf-8")))
-    assert report["parametres"]
+    used = report["parametres"]
+    assert used, "an example computes with dated parameters"
+    for parameter in used:
+        assert f"`{parameter['nom']}`" in TEXT, parameter["nom"]
+        assert parameter["reference"]["titre"], parameter["nom"]
+        assert parameter["statut"] in {"verifie", "non_verifie"}, parameter["nom"]
+
+
+def french_amount(text: str) -> float:
+    return float(text.replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", "."))
+
+
+def test_msp_example_gives_the_amounts_the_documentation_states():
+    stated = re.search(
+        r"`docs/exemples/contrat-msp-2024\.json` \(rémunération ([\d\s\u202f,]+) €, "
+        r"avance ([\d\s\u202f,]+) €,\s+solde ([\d\s\u202f,]+) €",
+        TEXT,
+    )
+    assert stated, "regles.md states the example's amounts"
+    report = compute_contract(json.loads((DOCS / "exemples" / "contrat-msp-2024.json").read_text()))
+    (exercise,) = report["exercices"]
+    assert [exercise["total"], exercise["avance"], exercise["solde"]] == [
+        pytest.approx(french_amount(v)) for v in stated.groups()
+    ]

@@ -38,7 +38,7 @@ def outcome(function, *args, **kwargs):
 
 
 def located(path, codes=("code",), numbers=None, aliases=None, drop_blank=False):
-    return columns._read_located(
+    return columns.located._read_located(
         Path(path), codes, dict(numbers or RULES), aliases or {}, drop_blank
     )
 
@@ -109,7 +109,7 @@ def no_locating_path(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("le fichier a été relu ligne à ligne")
 
-    monkeypatch.setattr(columns, "_read_located", refuse)
+    monkeypatch.setattr(columns.reader, "_read_located", refuse)
 
 
 def test_well_formed_files_are_read_by_the_fast_path(tmp_path, no_locating_path):

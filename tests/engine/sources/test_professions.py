@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -49,16 +47,6 @@ def test_profession_table_is_checked(tmp_path, text, message):
     with pytest.raises(SourceError, match=message) as caught:
         professions.load_profession_table(path)
     assert str(path) in str(caught.value)
-
-
-def test_sources_do_not_import_django():
-    code = (
-        "import sys\n"
-        "import maillage.engine.sources.rpps, maillage.engine.sources.finess\n"
-        "import maillage.engine.sources.structures, maillage.engine.sources.indicators\n"
-        "assert not [m for m in sys.modules if m.split('.')[0] == 'django'], 'django importé'\n"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_every_category_is_documented():

@@ -19,7 +19,13 @@ from maillage.web.accounts.models import User
 from maillage.web.coordination import services
 from maillage.web.coordination.forms import MissionForm
 from maillage.web.coordination.history import contract_history
-from maillage.web.coordination.models import Contract, Dossier, Result, validate_document
+from maillage.web.coordination.models import (
+    Contract,
+    Dossier,
+    Member,
+    Result,
+    validate_document,
+)
 from maillage.web.supply.models import Structure, StructureCommune
 from maillage.web.territories.models import Commune
 
@@ -80,13 +86,27 @@ def test_figures_keys_and_participants_shares(coord_demo):
         "montants_dus",
         "montants_verses",
     }
-    part = figures["participants_par_profession"]
-    total = sum(part.values())
-    assert round(part["medecin_generaliste"] / total * 100) == 22
-    assert round(part["infirmier"] / total * 100) == 51
     # 2024 ledger of the demo: CPTS fonctionnement + two MSP advances.
     assert figures["montants_verses"] == Decimal(50000 + 2 * 20000)
     assert figures["montants_dus"] > 0
+
+
+def test_participants_are_the_members_present_in_the_year_of_signed_cpts(coord_demo):
+    before = services.participants(["00"], 2024)
+    dossier = Contract.objects.filter(kind="cpts").first().dossier
+    msp = Dossier.objects.filter(structure__kind=Structure.Kind.MSP).first()
+    for kwargs in (
+        {"date_entree": dt.date(2024, 3, 1)},  # joined during the year: counts
+        {"date_sortie": dt.date(2025, 6, 1)},  # left after the year: counts
+        {"date_sortie": dt.date(2023, 12, 31)},  # left before the year
+        {"date_entree": dt.date(2025, 1, 2)},  # joined after the year
+    ):
+        Member.objects.create(dossier=dossier, nom="Test", categorie="sage_femme", **kwargs)
+    Member.objects.create(dossier=msp, nom="Test", categorie="sage_femme")  # not a CPTS
+    after = services.participants(["00"], 2024)
+    assert after.pop("sage_femme") == before.pop("sage_femme", 0) + 2
+    assert after == before
+    assert services.participants(["99"], 2024) == {}
 
 
 def test_cli_echeancier_equals_aci_calcul_on_exported_contract(coord_demo, tmp_path):

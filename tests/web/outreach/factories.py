@@ -4,27 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from maillage.web.accounts.models import User
-from maillage.web.accounts.roles import Role, role_group
+from maillage.web.accounts.roles import Role
 from maillage.web.supply.models import Activity, Professional, SupplyImport
 from maillage.web.territories.models import Commune, Departement, Region
 
-PASSWORD = "x" * 14
+from ..factories import UserFactory
 
 
 def make_user(role, username=None, departements=("00",)):
+    """A user of ``role`` (an agent limited to ``departements``); ``None`` for no user."""
     if role is None:
         return None
-    user = User.objects.create_user(
-        username=username or f"u-{role.name.lower()}", password=PASSWORD
+    return UserFactory(
+        username=username or f"u-{role.name.lower()}",
+        role=role,
+        departements=departements if role is Role.AGENT_CPAM else None,
     )
-    user.groups.add(role_group(role))
-    if role is Role.ADMINISTRATEUR:
-        user.is_staff = user.is_superuser = True
-        user.save()
-    if role is Role.AGENT_CPAM:
-        user.departements.set(Departement.objects.filter(code__in=departements))
-    return user
 
 
 def other_departement() -> Departement:
@@ -72,4 +67,40 @@ def professional(
 def rpps_import(day: dt.date, name: str = "") -> SupplyImport:
     return SupplyImport.objects.create(
         kind=SupplyImport.Kind.RPPS, fichier=name or str(day), date_donnees=day
+    )
+
+
+def add_installations(count: int = 5, day: dt.date | None = None) -> None:
+    """Installations (with their milestones) of ``count`` professionals not yet followed."""
+    from maillage.web.outreach import services
+    from maillage.web.outreach.models import Installation
+
+    taken = Installation.objects.values("professional_id")
+    found = (
+        Professional.objects.filter(actif=True, activites__commune__isnull=False)
+        .exclude(pk__in=taken)
+        .distinct()[:count]
+    )
+    for p in found:
+        commune = p.activites.filter(commune__isnull=False).first().commune
+        services.create_installation(p, commune.departement_id, day or dt.date.today())
+
+
+def add_contacts(count: int = 5, departement: str = "00", day: dt.date | None = None) -> None:
+    """One phone contact with each of ``count`` professionals practising in ``departement``."""
+    from maillage.web.outreach.models import Channel, Contact, Team
+
+    found = Professional.objects.filter(activites__commune__departement_id=departement).distinct()[
+        :count
+    ]
+    Contact.objects.bulk_create(
+        Contact(
+            professional=p,
+            departement_id=departement,
+            canal=Channel.TELEPHONE,
+            date=day or dt.date.today(),
+            equipe=Team.DAM,
+            sujet="suivi",
+        )
+        for p in found
     )

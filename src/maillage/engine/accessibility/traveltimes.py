@@ -18,11 +18,9 @@ import numpy as np
 
 from maillage.engine import parameters
 
+from ..distances import EARTH_RADIUS_KM, angle_from_chord, unit_vectors
 from ..sources.columns import Codes, Number, read_typed
 from ..sources.errors import SourceError
-
-EARTH_RADIUS_KM = 6371.0088  # IUGG mean Earth radius
-TRAVEL_COLUMNS = ("origine", "destination", "minutes")
 
 
 @dataclass(frozen=True)
@@ -162,14 +160,6 @@ def read_points(path: str | Path, drop_missing: bool = False):
     )
 
 
-def unit_vectors(latitude: Any, longitude: Any) -> np.ndarray:
-    """3-D unit vectors of points given in degrees, shape (n, 3)."""
-    lat = np.radians(np.asarray(latitude, dtype=np.float64))
-    lon = np.radians(np.asarray(longitude, dtype=np.float64))
-    cos_lat = np.cos(lat)
-    return np.column_stack([cos_lat * np.cos(lon), cos_lat * np.sin(lon), np.sin(lat)])
-
-
 def crow_fly_times(
     latitude: Any,
     longitude: Any,
@@ -229,7 +219,7 @@ def crow_fly_times(
         pairs = cKDTree(xyz).query_pairs(chord, output_type="ndarray")
     i, j = pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64)
     chord_ij = np.linalg.norm(xyz[i] - xyz[j], axis=1)
-    minutes = 2.0 * np.arcsin(np.minimum(chord_ij / 2.0, 1.0)) * minutes_per_radian
+    minutes = angle_from_chord(chord_ij) * minutes_per_radian
     keep = minutes <= max_minutes
     i, j, minutes = i[keep], j[keep], minutes[keep]
     self_index = np.arange(n, dtype=np.int64)

@@ -19,11 +19,6 @@ SOMME = "somme"
 RATIO = "ratio"
 MOYENNE_PONDEREE = "moyenne_ponderee"
 AGGREGATIONS = (SOMME, RATIO, MOYENNE_PONDEREE)
-AGGREGATION_LABELS = {
-    SOMME: "somme des communes",
-    RATIO: "Σ numérateurs / Σ dénominateurs",
-    MOYENNE_PONDEREE: "moyenne des communes pondérée par la population",
-}
 
 
 def ratio(numerator: float, denominator: float, facteur: float = 1.0) -> float | None:
@@ -45,15 +40,3 @@ def aggregate(
     raise ValueError(
         f"règle d'agrégation inconnue : {kind!r} (attendu : {', '.join(AGGREGATIONS)})"
     )
-
-
-def haversine_km(lon1, lat1, lon2, lat2) -> np.ndarray:
-    """Great-circle distances (km, sphere of radius 6 371 km), broadcasting."""
-    lon1, lat1, lon2, lat2 = (
-        np.radians(np.asarray(a, dtype=np.float64)) for a in (lon1, lat1, lon2, lat2)
-    )
-    a = (
-        np.sin((lat2 - lat1) / 2) ** 2
-        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0 * np.arcsin(np.minimum(1.0, np.sqrt(a)))

@@ -11,209 +11,16 @@ page, the API and every export show the same protected values.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from maillage.engine.vocabulary import GP
-
-from .aggregate import MOYENNE_PONDEREE, SOMME, aggregate, haversine_km, ratio
 from .evolution import Evolution, population_evolution, vintages
-from .secrecy import is_secret, publish
-from .snapshot import AGE_BANDS, BANDS_75_PLUS, IndicatorSeries, Snapshot
+from .figures import GP_AGE_LIMIT, GP_CATEGORY, LEVELS, PER, Figure, cached_level, level_figures
+from .places import dominant, nearest_establishments, structures, weighted_centre
+from .snapshot import AGE_BANDS, Snapshot
 
-GP_CATEGORY = GP
-GP_AGE_LIMIT = 60
-PER = 100_000
-LEVELS = ("departement", "region", "france")
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One published value of a level."""
-
-    valeur: float | None
-    numerateur: float | None
-    denominateur: float | None
-    secret: bool = False
-
-
-def _count(value: float, secret: bool, denominator=None, factor=1.0) -> Figure:
-    if secret:
-        return Figure(None, None, denominator, True)
-    if denominator is None:
-        return Figure(value, value, None)
-    return Figure(ratio(value, denominator, factor), value, denominator)
-
-
-def level_figures(snapshot: Snapshot, mask: np.ndarray) -> dict[str, Figure]:
-    """Every published figure of one level (a territory, a département, a région, France)."""
-    rows = None if mask.all() else np.flatnonzero(mask)
-    figures: dict[str, Figure] = {}
-    population = float(np.nansum(snapshot.population[mask]))
-    surface = float(np.nansum(snapshot.surface[mask]))
-    figures["population"] = Figure(population, population, None)
-    figures["surface"] = Figure(surface, surface, None)
-    figures["densite"] = Figure(ratio(population, surface), population, surface)
-    ages = snapshot.ages[mask]
-    complete = np.all(np.isfinite(ages), axis=1)
-    band_totals = ages[complete].sum(axis=0)
-    aged_total = float(band_totals.sum())
-    for b, (code, _label) in enumerate(AGE_BANDS):
-        value = float(band_totals[b])
-        figures[f"age.{code}"] = Figure(ratio(value, aged_total, 100), value, aged_total)
-    old = float(band_totals[list(BANDS_75_PLUS)].sum())
-    figures["age.75_plus"] = Figure(ratio(old, aged_total, 100), old, aged_total)
-
-    supply = snapshot.supply
-    effectif = publish(supply.effectif, rows)
-    liberaux = publish(supply.liberaux, rows)
-    for c, category in enumerate(snapshot.categories):
-        count, secret = float(effectif.valeur[c]), bool(effectif.secret[c])
-        figures[f"offre.{category}.effectif"] = _count(count, secret)
-        figures[f"offre.{category}.liberaux"] = _count(
-            float(liberaux.valeur[c]), bool(liberaux.secret[c])
-        )
-        figures[f"offre.{category}.densite"] = _count(count, secret, population, PER)
-    aged = publish(supply.gp_ages, rows)
-    old_gp = publish(supply.gp_60, rows)
-    hidden = bool(aged.secret) or bool(old_gp.secret)
-    if hidden or not aged.valeur:
-        figures["offre.medecin_generaliste.part_60_plus"] = Figure(
-            None, None, None if hidden else float(aged.valeur), hidden
-        )
-    else:
-        share = min(100.0, ratio(float(old_gp.valeur), float(aged.valeur), 100))
-        figures["offre.medecin_generaliste.part_60_plus"] = Figure(
-            share, float(old_gp.valeur), float(aged.valeur)
-        )
-
-    for series in snapshot.indicators:
-        figures[f"indicateur.{series.code}"] = _indicator(series, mask)
-    for c, classe in enumerate(snapshot.classes):
-        inside = mask[snapshot.etab_commune[snapshot.etab_commune >= 0]]
-        count = float(np.sum(snapshot.etab_class[snapshot.etab_commune >= 0][inside] == c))
-        figures[f"etablissement.{classe}.nombre"] = Figure(count, count, None)
-    return figures
-
-
-def _indicator(series: IndicatorSeries, mask: np.ndarray) -> Figure:
-    """A registry indicator over the communes of ``mask``, by its aggregation rule."""
-    rows = mask[series.commune]
-    if series.agregation != SOMME:
-        rows &= series.has_den  # a ratio over the communes whose denominator is known
-    rows = np.flatnonzero(rows)
-    num, num_floor = series.num.total(rows)
-    secret = bool(is_secret(num_floor, series.num.seuil))
-    den = None
-    if series.agregation != SOMME:
-        den, den_floor = series.den.total(rows)
-        den = float(den)
-        secret |= bool(is_secret(den_floor, series.den.seuil))
-    if secret:
-        return Figure(None, None, None, True)
-    value = aggregate(series.agregation, float(num), den, series.facteur)
-    if series.agregation == MOYENNE_PONDEREE:  # the numerator is value × population
-        return Figure(value, None, den if value is not None else None)
-    return Figure(value, float(num), den)
-
-
-def cached_level(snapshot, key, mask_fn) -> dict[str, Figure]:
-    cache_key = ("level", key)
-    if cache_key not in snapshot.cache:
-        snapshot.cache[cache_key] = level_figures(snapshot, mask_fn())
-    return snapshot.cache[cache_key]
-
-
-def _dominant(values: np.ndarray, weights: np.ndarray) -> str | None:
-    if values.size == 0:
-        return None
-    counter: Counter = Counter()
-    for value, weight in zip(values.tolist(), np.nan_to_num(weights).tolist(), strict=True):
-        counter[value] += weight + 1e-9
-    return counter.most_common(1)[0][0]
-
-
-def weighted_centre(snapshot: Snapshot, idx: np.ndarray) -> tuple[float, float] | None:
-    """Population-weighted centre of the communes (mean of 3D unit vectors, projected back)."""
-    lon, lat = np.radians(snapshot.lon[idx]), np.radians(snapshot.lat[idx])
-    weights = np.nan_to_num(snapshot.population[idx]) + 1e-9
-    ok = np.isfinite(lon) & np.isfinite(lat)
-    if not ok.any():
-        return None
-    w, lon, lat = weights[ok], lon[ok], lat[ok]
-    x = np.sum(w * np.cos(lat) * np.cos(lon))
-    y = np.sum(w * np.cos(lat) * np.sin(lon))
-    z = np.sum(w * np.sin(lat))
-    return (float(np.degrees(np.arctan2(y, x))), float(np.degrees(np.arctan2(z, np.hypot(x, y)))))
-
-
-def nearest_establishments(snapshot: Snapshot, idx: np.ndarray, mask: np.ndarray) -> list[dict]:
-    """For each establishment class: how many in the territory and the nearest one by
-    great-circle distance from the population-weighted centre of the territory."""
-    centre = weighted_centre(snapshot, idx)
-    rows = []
-    if snapshot.etab_class.size == 0:
-        return rows
-    located = np.isfinite(snapshot.etab_lon) & np.isfinite(snapshot.etab_lat)
-    distances = np.full(snapshot.etab_class.size, np.inf)
-    if centre is not None:
-        distances[located] = haversine_km(
-            centre[0], centre[1], snapshot.etab_lon[located], snapshot.etab_lat[located]
-        )
-    inside = np.zeros(snapshot.etab_class.size, dtype=bool)
-    known = snapshot.etab_commune >= 0
-    inside[known] = mask[snapshot.etab_commune[known]]
-    for c, classe in enumerate(snapshot.classes):
-        of_class = np.flatnonzero(snapshot.etab_class == c)
-        if of_class.size == 0:
-            continue
-        best = of_class[np.argmin(distances[of_class])]
-        nearest = None
-        if np.isfinite(distances[best]):
-            commune = snapshot.etab_commune[best]
-            nearest = {
-                "nom": str(snapshot.etab_nom[best]),
-                "commune": str(snapshot.noms[commune]) if commune >= 0 else "",
-                "distance_km": round(float(distances[best]), 1),
-                "dans_le_territoire": bool(inside[best]),
-            }
-        rows.append(
-            {
-                "classe": classe,
-                "libelle": snapshot.class_labels.get(classe, classe),
-                "nombre": int(inside[of_class].sum()),
-                "plus_proche": nearest,
-            }
-        )
-    return rows
-
-
-def structures(snapshot: Snapshot, mask: np.ndarray) -> dict[str, list[dict]]:
-    """MSP, centres de santé, CPTS (and ESP) whose siège or perimeter touches the territory."""
-    out: dict[str, list[dict]] = {"MSP": [], "CDS": [], "CPTS": [], "ESP": []}
-    if snapshot.pair_struct.size == 0:
-        return out
-    touching = mask[snapshot.pair_commune]
-    hits = np.bincount(snapshot.pair_struct[touching], minlength=snapshot.struct_kind.size)
-    sizes = np.bincount(snapshot.pair_struct, minlength=snapshot.struct_kind.size)
-    for s in np.flatnonzero(hits):
-        kind = str(snapshot.struct_kind[s])
-        out.setdefault(kind, []).append(
-            {
-                "id": int(snapshot.struct_pk[s]),
-                "identifiant": str(snapshot.struct_id[s]),
-                "nom": str(snapshot.struct_nom[s]),
-                "communes_dans_le_territoire": int(hits[s]),
-                "communes_du_perimetre": int(sizes[s]),
-                "relation": "présente" if hits[s] == sizes[s] else "chevauchante",
-            }
-        )
-    for rows in out.values():
-        rows.sort(key=lambda r: r["nom"])
-    return out
+__all__ = ["GP_AGE_LIMIT", "GP_CATEGORY", "LEVELS", "PER", "Figure", "diagnose", "level_figures"]
 
 
 def _entry(code, libelle, unite, bloc, figure, comparisons, source, millesime, **extra) -> dict:
@@ -248,8 +55,8 @@ def diagnose(
     mask = snapshot.mask(idx)
     year = snapshot.supply.age_year
     territory = level_figures(snapshot, mask)
-    dep = _dominant(snapshot.departement[idx], snapshot.population[idx])
-    reg = _dominant(snapshot.region[idx], snapshot.population[idx])
+    dep = dominant(snapshot.departement[idx], snapshot.population[idx])
+    reg = dominant(snapshot.region[idx], snapshot.population[idx])
     levels = {
         "departement": cached_level(snapshot, ("dep", dep), lambda: snapshot.departement == dep),
         "region": cached_level(snapshot, ("reg", reg), lambda: snapshot.region == reg),

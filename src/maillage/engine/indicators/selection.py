@@ -4,8 +4,9 @@ communes whose centre lies inside a polygon (the lasso)."""
 from __future__ import annotations
 
 import numpy as np
+import shapely
 
-from .aggregate import haversine_km
+from ..distances import great_circle_km
 from .snapshot import Snapshot
 
 
@@ -15,7 +16,7 @@ def within_km(snapshot: Snapshot, code: str, km: float) -> np.ndarray:
     i = snapshot.index.get(code)
     if i is None:
         raise KeyError(code)
-    d = haversine_km(snapshot.lon[i], snapshot.lat[i], snapshot.lon, snapshot.lat)
+    d = great_circle_km(snapshot.lon[i], snapshot.lat[i], snapshot.lon, snapshot.lat)
     return np.flatnonzero(np.nan_to_num(d, nan=np.inf) <= km)
 
 
@@ -27,23 +28,14 @@ def within_minutes(
 
 
 def inside_polygon(snapshot: Snapshot, ring: list[tuple[float, float]]) -> np.ndarray:
-    """Indices of communes whose centre (lon, lat) is inside the polygon ``ring`` (even-odd
-    rule, vectorised over the communes; a loop over the polygon's few vertices only)."""
+    """Indices of communes whose centre (lon, lat) is inside the polygon ``ring`` (the lasso).
+
+    A lasso drawn by hand may cross itself: it is made valid first (a figure of eight becomes
+    its two loops), so a centre is selected when it lies in a region the line encloses. A centre
+    exactly on the line is not selected."""
     if len(ring) < 3:
         return np.zeros(0, dtype=np.int64)
-    xs = np.array([p[0] for p in ring], dtype=np.float64)
-    ys = np.array([p[1] for p in ring], dtype=np.float64)
-    x, y = snapshot.lon, snapshot.lat
-    candidates = np.flatnonzero(
-        (x >= xs.min()) & (x <= xs.max()) & (y >= ys.min()) & (y <= ys.max())
-    )
-    px, py = x[candidates], y[candidates]
-    inside = np.zeros(candidates.size, dtype=bool)
-    j = len(ring) - 1
-    for i in range(len(ring)):
-        crosses = (ys[i] > py) != (ys[j] > py)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            xcross = (xs[j] - xs[i]) * (py - ys[i]) / (ys[j] - ys[i]) + xs[i]
-        inside ^= crosses & (px < xcross)
-        j = i
-    return candidates[inside]
+    polygon = shapely.make_valid(shapely.Polygon(ring))
+    located = np.flatnonzero(np.isfinite(snapshot.lon) & np.isfinite(snapshot.lat))
+    inside = shapely.contains_xy(polygon, snapshot.lon[located], snapshot.lat[located])
+    return located[inside]

@@ -24,7 +24,6 @@ class ParameterPeriod:
 
 
 NEVER_CHECKED = "jamais vérifié"
-NO_URL = "référence sans URL"
 
 
 @dataclass

@@ -7,14 +7,13 @@ by two CPTS is not an error of the file: it is returned as a conflict and the ca
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from .errors import SourceError
-from .text import normalise_header
+from .text import required_header
 from .textinput import SPREADSHEET, csv_records, open_lines
 
 COLUMNS = ("cpts_id", "nom", "code_insee")
@@ -84,20 +83,7 @@ def read_cpts(path: str | Path, *, on_error: Literal["raise", "collect"] = "rais
         errors.append(error)
 
     with open_lines(path, SPREADSHEET) as lines:
-        header = lines.header(expected="cpts_id;nom;code_insee")
-        separator = max((";", ",", "\t"), key=header.count)
-        raw_names = next(csv.reader([header], delimiter=separator))
-        lines.name_columns(separator, raw_names)
-        names = [normalise_header(name) for name in raw_names]
-        for column in COLUMNS:
-            if column not in names:
-                raise SourceError(
-                    path,
-                    "colonne obligatoire absente de l'en-tête",
-                    line=1,
-                    column=column,
-                    expected="cpts_id;nom;code_insee",
-                )
+        separator, names = required_header(lines, COLUMNS, ";,\t")
         positions = [names.index(column) for column in COLUMNS]
         records = 0
         for number, raw_fields in csv_records(lines, separator):

@@ -4,6 +4,7 @@ Text files are read through :mod:`.textinput`."""
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SourceError
-from .textinput import SAMPLE_BYTES, TextFormat, detect_encoding, position_of
+from .textinput import SAMPLE_BYTES, TextFormat, TextLines, detect_encoding, position_of
 
 
 def normalise_header(name: str) -> str:
@@ -113,3 +114,26 @@ _INSEE_CODE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
 def is_insee_code(code: str) -> bool:
     """Five digits, or 2A / 2B followed by three digits (Corsica)."""
     return bool(_INSEE_CODE.match(code))
+
+
+def required_header(
+    lines: TextLines, required: tuple[str, ...], separators: str
+) -> tuple[str, list[str]]:
+    """Separator (the most frequent of ``separators`` on the header line) and normalised
+    column names of a CSV header that must hold every ``required`` column; the columns are
+    named on ``lines`` so that later errors name their column."""
+    line = lines.header(expected=separators[0].join(required))
+    separator = max(separators, key=line.count)
+    raw_names = next(csv.reader([line], delimiter=separator))
+    lines.name_columns(separator, raw_names)
+    names = [normalise_header(name) for name in raw_names]
+    for column in required:
+        if column not in names:
+            raise SourceError(
+                lines.where,
+                "colonne obligatoire absente de l'en-tête",
+                line=1,
+                column=column,
+                expected=separator.join(required),
+            )
+    return separator, names

@@ -44,13 +44,6 @@ def record_change(
     )
 
 
-def events_of(instance: models.Model):
-    """Explicit events recorded on ``instance``."""
-    return AuditEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(instance), object_id=str(instance.pk)
-    ).select_related("user")
-
-
 def pseudonymise_reads(rpps: str, pseudonym: str) -> int:
     """Replace the RPPS number ``rpps`` by ``pseudonym`` in the access log (erasure): who read
     what and when stays known, whose data it was does not."""

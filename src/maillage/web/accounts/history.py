@@ -64,10 +64,6 @@ def _fields(record) -> list[str]:
     return [f.name for f in record.tracked_fields if f.editable and f.name not in m2m]
 
 
-def history_model(model: type[Model]) -> type[Model]:
-    return model.history.model
-
-
 def object_key(historical: type[Model]) -> str:
     """Field of a historical model holding the primary key of the object (``id``, ``code``,
     ``finess``…)."""

@@ -30,10 +30,6 @@ def roles_of(user) -> set[Role]:
     return roles or {Role.PUBLIC}
 
 
-def has_role(user, *roles: Role) -> bool:
-    return bool(roles_of(user) & set(roles))
-
-
 def role_group(role: Role):
     """The group of ``role`` (created by migration 0002; recreated if a flush removed it)."""
     from django.contrib.auth.models import Group

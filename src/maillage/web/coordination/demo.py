@@ -52,7 +52,7 @@ MEMBERS = {  # demo CPTS membership, shaped like the Var report (22 % GPs, 51 % 
 }
 
 
-def _structures(kind: str, fallback_cpts: bool = True) -> list[Structure]:
+def _structures(kind: str) -> list[Structure]:
     found = list(
         Structure.objects.filter(kind=kind, commune__departement=DEMO).order_by("identifiant")
     )

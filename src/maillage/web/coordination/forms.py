@@ -9,7 +9,6 @@ from django import forms
 from .models import (
     Contract,
     Dialogue,
-    Document,
     Dossier,
     Event,
     Indicator,
@@ -43,12 +42,6 @@ class EventForm(forms.ModelForm):
 
             validate_document(upload)
         return upload
-
-
-class DocumentForm(forms.ModelForm):
-    class Meta:
-        model = Document
-        fields = ["titre", "fichier"]
 
 
 class DossierForm(forms.ModelForm):

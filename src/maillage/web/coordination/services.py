@@ -53,10 +53,6 @@ def can_view(user, dossier: Dossier) -> bool:
     return visible_dossiers(user).filter(pk=dossier.pk).exists()
 
 
-def can_edit_as_staff(user, dossier: Dossier) -> bool:
-    return is_staff(user) and can_view(user, dossier)
-
-
 def ensure_dossier(structure: Structure) -> Dossier:
     return Dossier.objects.get_or_create(structure=structure)[0]
 

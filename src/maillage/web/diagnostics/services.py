@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from django.db.models import Max
 
-from maillage.engine.indicators import AGE_BANDS, IndicatorSeries, Snapshot, selection
+from maillage.engine.indicators import IndicatorSeries, Snapshot, selection
 from maillage.engine.indicators import diagnose as engine_diagnose
 from maillage.engine.indicators.cells import indicator_cells, main_commune, supply_cells
 from maillage.engine.indicators.diagnosis import GP_AGE_LIMIT, GP_CATEGORY
@@ -392,7 +392,3 @@ def published_professionals(codes: list[str]) -> dict[str, dict]:
             "secret": bool(effectif.secret[c] or liberaux.secret[c]),
         }
     return result
-
-
-def age_band_labels() -> list[tuple[str, str]]:
-    return list(AGE_BANDS)

@@ -60,7 +60,7 @@ stats = Statistics()
 
 
 def directory() -> Path | None:
-    value = getattr(settings, "MAILLAGE_SNAPSHOT_DIR", None)
+    value = settings.MAILLAGE_SNAPSHOT_DIR
     return Path(value) if value else None
 
 

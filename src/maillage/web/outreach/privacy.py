@@ -22,12 +22,11 @@ from maillage.web.supply.models import Professional
 
 from .models import CampaignTarget, Contact, Contract, FollowUp, Installation, Milestone
 
-DEFAULT_RETENTION_YEARS = 3
 ERASED = "professionnel effacé"
 
 
 def retention_years() -> int:
-    return int(getattr(settings, "MAILLAGE_CONTACTS_RETENTION_YEARS", DEFAULT_RETENTION_YEARS))
+    return settings.MAILLAGE_CONTACTS_RETENTION_YEARS
 
 
 def retention_limit(today: dt.date | None = None) -> dt.date:

@@ -84,11 +84,7 @@ def reference_import(year: int) -> SupplyImport | None:
     candidates = SupplyImport.objects.filter(kind=SupplyImport.Kind.RPPS).filter(
         Q(date_donnees__lte=day) | Q(date_donnees__isnull=True, date_import__date__lte=day)
     )
-    return max(candidates, key=_import_day, default=None)
-
-
-def _import_day(supply_import: SupplyImport) -> dt.date:
-    return supply_import.date_donnees or supply_import.date_import.date()
+    return max(candidates, key=lambda imp: imp.data_day, default=None)
 
 
 def supply_present(code: str, year: int) -> QuerySet:
@@ -98,7 +94,7 @@ def supply_present(code: str, year: int) -> QuerySet:
     reference = reference_import(year)
     if reference is None:
         return Professional.objects.none()
-    day = _import_day(reference)
+    day = reference.data_day
     first = Q(premier_import__date_donnees__lte=day) | Q(
         premier_import__date_donnees__isnull=True, premier_import__date_import__date__lte=day
     )
@@ -335,7 +331,7 @@ def supply_figures(code: str, year: int) -> dict:
         "annees": [year - 1, year],
         "population": population,
         "imports": {
-            str(y): ({"fichier": r.fichier, "date": _import_day(r).isoformat()} if r else None)
+            str(y): ({"fichier": r.fichier, "date": r.data_day.isoformat()} if r else None)
             for y, r in references.items()
         },
         "note": "professionnels présents dans l'import RPPS de référence de chaque année (le "

@@ -220,6 +220,9 @@ MAILLAGE_SNAPSHOT_DIR = os.environ.get("MAILLAGE_SNAPSHOT_DIR", str(DATA_DIR / "
 MAILLAGE_CONTACTS_RETENTION_YEARS = int(os.environ.get("MAILLAGE_CONTACTS_RETENTION_YEARS", "3"))
 # Retention of the access log (months), enforced by `maillage journal purger` (docs/securite.md).
 MAILLAGE_JOURNAL_ACCES_MOIS = int(os.environ.get("MAILLAGE_JOURNAL_ACCES_MOIS", "12"))
+# Months after an installation at which each follow-up milestone falls, when a CPAM wants other
+# delays than outreach.services.DEFAULT_MILESTONE_MONTHS (milestone kind → months).
+MAILLAGE_JALONS_INSTALLATION_MOIS: dict[str, int] = {}
 
 # Statistical secrecy (docs/diagnostic.md): key of the fixed stand-in values that replace the
 # small commune counts. Any value works for development and tests; production requires its own

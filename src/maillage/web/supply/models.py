@@ -3,6 +3,8 @@ and health indicators per commune (numerator / denominator, so any territory agg
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -33,6 +35,11 @@ class SupplyImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} du {self.date_import:%d/%m/%Y}"
+
+    @property
+    def data_day(self) -> dt.date:
+        """The day the data describes: the date of the data when known, else the import's."""
+        return self.date_donnees or self.date_import.date()
 
 
 class Professional(models.Model):

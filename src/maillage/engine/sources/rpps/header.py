@@ -19,8 +19,6 @@ from ..errors import SourceError
 from ..text import normalise_header
 
 SEPARATOR = "|"
-#: The real header is 1.5 kB: a longer first line is not an RPPS header (a zip of zeros).
-MAX_HEADER_BYTES = 64 << 10
 
 
 class Column(NamedTuple):
