@@ -81,6 +81,37 @@ def test_positions_of_values():
     ]
 
 
+def _line_and_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of ``offset``, counted on the whole text."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - text.rfind("\n", 0, offset)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.tuples(_values, st.sampled_from(["", " ", "\n", "\n  ", " \n\n "])), max_size=8),
+    st.integers(1, 64),
+)
+def test_every_element_is_located_as_counted_on_the_whole_text(elements, chunk):
+    # Positions are counted incrementally from one value to the next, and again after every
+    # refill of the buffer: they must match a count from the start of the file.
+    text, offsets = '{"features": [', []
+    for number, (value, separator) in enumerate(elements):
+        text += separator
+        offsets.append(len(text))
+        text += json.dumps(value) + ("," if number < len(elements) - 1 else "")
+    text += "\n]}"
+    original = jsonstream.CHUNK_CHARS
+    jsonstream.CHUNK_CHARS = chunk
+    try:
+        reader = stream(text)
+        for _key, _line, _column in reader.members():
+            located = [(e.line, e.column) for e in reader.elements()]
+    finally:
+        jsonstream.CHUNK_CHARS = original
+    assert located == [_line_and_column(text, offset) for offset in offsets]
+
+
 @pytest.mark.parametrize(
     ("text", "line", "column", "message"),
     [
