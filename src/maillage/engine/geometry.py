@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import shapely
 from pyproj import Geod
 from shapely.geometry import mapping, shape
@@ -37,7 +38,7 @@ def simplify_for_display(geometry: BaseGeometry, tolerance: float = DISPLAY_TOLE
     rounded = shapely.set_precision(simplified, 10**-DISPLAY_DECIMALS)
     if rounded.is_empty:
         rounded = simplified
-    return _as_plain(mapping(rounded))
+    return _plain_geojson(rounded)
 
 
 def outline_from_geojson(geometry: dict) -> Outline:
@@ -52,6 +53,27 @@ def outline_from_geojson(geometry: dict) -> Outline:
         centroid=(centroid.x, centroid.y),
         bbox=tuple(shp.bounds),
     )
+
+
+def _plain_geojson(geometry: BaseGeometry) -> dict:
+    """GeoJSON of ``geometry`` with lists, read ring by ring through numpy.
+
+    The same values as :func:`_as_plain` of ``mapping(geometry)``, which builds a tuple per
+    point then converts it: for 35 000 national outlines that took a quarter of the
+    computation.
+    """
+    if geometry.is_empty or geometry.geom_type not in ("Polygon", "MultiPolygon"):
+        return _as_plain(mapping(geometry))
+    if geometry.geom_type == "Polygon":
+        return {"type": "Polygon", "coordinates": _rings(geometry)}
+    return {"type": "MultiPolygon", "coordinates": [_rings(part) for part in geometry.geoms]}
+
+
+def _rings(polygon) -> list:
+    if polygon.is_empty:
+        return []
+    rings = [polygon.exterior, *polygon.interiors]
+    return [np.asarray(ring.coords).tolist() for ring in rings]
 
 
 def _as_plain(geojson: dict) -> dict:
