@@ -44,6 +44,7 @@ from maillage.web.territories.models import (
 )
 
 from . import snapshot_cache
+from .snapshot_supply import read_activities, read_professionals
 
 
 class TerritoryError(ValueError):
@@ -101,32 +102,27 @@ def build_snapshot(version: str) -> Snapshot:
 
     professions = load_profession_table()
     labels = professions.labels
-    prof_rows = list(
-        Professional.objects.filter(actif=True).values_list("id", "categorie", "annee_naissance")
+    staff = read_professionals(
+        Professional.objects.filter(actif=True), {c.code for c in professions.categories}
     )
-    prof_cols = list(zip(*prof_rows, strict=True)) if prof_rows else [(), (), ()]
-    categories = sorted(set(prof_cols[1]) | {c.code for c in professions.categories})
-    cat_index = {c: i for i, c in enumerate(categories)}
-    prof_pos = {pk: i for i, pk in enumerate(prof_cols[0])}
+    categories = staff.categories
     # In file order: a professional's main commune is the one of their first practice.
-    act_rows = list(
-        Activity.objects.filter(commune__isnull=False, professional__actif=True)
-        .order_by("pk")
-        .values_list("professional_id", "commune_id", "mode_exercice")
+    activities = read_activities(
+        Activity.objects.filter(commune__isnull=False, professional__actif=True).order_by("pk"),
+        staff.ids,
+        commune_index,
     )
-    act_cols = list(zip(*act_rows, strict=True)) if act_rows else [(), (), ()]
-    act_prof = np.array([prof_pos[p] for p in act_cols[0]], dtype=np.int64)
-    liberal = np.zeros(len(prof_rows), dtype=bool)
-    liberal[act_prof[np.array([m == "L" for m in act_cols[2]], dtype=bool)]] = True
-    prof_commune = main_commune(act_prof, commune_index(act_cols[1]), len(prof_rows))
+    liberal = np.zeros(len(staff.ids), dtype=bool)
+    liberal[activities.owner[activities.liberal]] = True
+    prof_commune = main_commune(activities.owner, activities.commune, len(staff.ids))
     age_year = dt.date.today().year
     supply = supply_cells(
         codes,
         categories,
-        np.array([cat_index[c] for c in prof_cols[1]], dtype=np.int64),
+        staff.category,
         prof_commune,
         liberal,
-        _floats(prof_cols[2]),
+        staff.birth_year,
         pol,
         age_year,
         GP_CATEGORY,
