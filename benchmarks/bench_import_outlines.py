@@ -109,10 +109,12 @@ def main() -> None:
         first = [r[0] for r in runs]
         second = [r[1] for r in runs]
         print(
-            f"{name:>5} : premier import {spread([m.seconds for m in first])} s, "
+            f"{name:>5} : premier import {spread([m.seconds for m in first])} s "
+            f"(CPU {spread([m.cpu_seconds for m in first])} s), "
             f"pic RSS {spread([m.peak_rss_mb for m in first])} Mo, "
             f"pic PSS {spread([m.peak_pss_mb for m in first])} Mo ; "
-            f"second import {spread([m.seconds for m in second])} s, "
+            f"second import {spread([m.seconds for m in second])} s "
+            f"(CPU {spread([m.cpu_seconds for m in second])} s), "
             f"pic RSS {spread([m.peak_rss_mb for m in second])} Mo ; "
             f"contours {runs[0][2]}"
         )

@@ -111,7 +111,8 @@ def main() -> None:
         for label, index in (("premier import", 0), ("second import", 1)):
             measures = [run[index] for run in runs]
             print(
-                f"{name:>5}, {label} : {spread([m.seconds for m in measures])} s, "
+                f"{name:>5}, {label} : {spread([m.seconds for m in measures])} s "
+                f"(CPU {spread([m.cpu_seconds for m in measures])} s), "
                 f"pic RSS {spread([m.peak_rss_mb for m in measures])} Mo, "
                 f"pic PSS {spread([m.peak_pss_mb for m in measures])} Mo"
             )
