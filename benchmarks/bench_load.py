@@ -28,8 +28,8 @@ be a THROWAWAY one: it must be empty, or ``--recreer-base`` drops and recreates 
 Production settings need their secrets (generated here) and keep HTTPS redirection off for
 this plain-HTTP run (``MAILLAGE_SSL_REDIRECT=0``). The anonymous API budget (documented in
 docs/diagnostic.md) is raised to 10⁹ requests per minute: 50 clients from one address would
-otherwise measure the 429 answers. gunicorn is in the optional extra ``bench`` (and
-``serve``): ``pip install -e '.[bench]'``.
+otherwise measure the 429 answers. gunicorn is in the optional extra ``bench``:
+``pip install -e '.[bench]'``.
 """
 
 from __future__ import annotations
