@@ -220,6 +220,10 @@ def read_tables(
         builder.add(prepared, specificity.astype(np.int8))
         if progress:
             progress(batch.num_rows)
+        del prepared, columns, batch
+        # The temporaries of a batch are freed, but Arrow's allocator keeps their pages:
+        # give them back, or the reading of the file ends far above what it holds.
+        pa.default_memory_pool().release_unused()
     return builder.finish(counts)
 
 
