@@ -51,7 +51,7 @@ def test_member_outside_the_territory_is_answered_like_an_unknown_number(client,
     unknown = client.post(url, {"mb-rpps": "810000000099"}, follow=True)
 
     def errors(response):
-        return [str(m) for m in response.context["messages"]]
+        return response.context["member_form"].errors
 
     assert errors(outside) == errors(unknown) != []
     assert Member.objects.count() == before

@@ -6,6 +6,8 @@ import json
 
 from django import forms
 
+from maillage.web import request_params as bounds
+
 from .models import (
     Contract,
     Dialogue,
@@ -285,28 +287,80 @@ class IndicatorForm(forms.ModelForm):
         return super().save(commit)
 
 
-class ResultForm(forms.ModelForm):
+class ContractYearMixin:
+    """``annee_contrat`` within the contract's years (1 … duration of the contract) and dates
+    within the documented years, with French messages."""
+
+    def __init__(self, *args, contract: Contract, **kwargs):
+        super().__init__(*args, **kwargs)
+        from . import services
+
+        self.contract = contract
+        self.years = services.contract_years(contract)
+        if "annee_contrat" in self.fields:
+            field = self.fields["annee_contrat"]
+            field.widget.attrs.update({"min": 1, "max": self.years})
+            field.help_text = f"de 1 à {self.years} (durée du contrat)"
+        if "date" in self.fields:
+            self.fields["date"].validators.append(bounds.DATE.validator)
+
+    def clean_annee_contrat(self):
+        year = self.cleaned_data.get("annee_contrat")
+        if year is not None and not 1 <= year <= self.years:
+            raise forms.ValidationError(
+                f"Année de contrat hors du contrat : attendu un nombre de 1 à {self.years} "
+                f"(le contrat dure {self.years} ans)."
+            )
+        return year
+
+
+class ResultForm(ContractYearMixin, forms.ModelForm):
     class Meta:
         model = Result
         fields = ["indicateur", "annee_contrat", "valeur"]
 
     def __init__(self, *args, contract: Contract, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, contract=contract, **kwargs)
         self.fields["indicateur"].queryset = Indicator.objects.filter(mission__contrat=contract)
 
+    def clean_valeur(self):
+        value = self.cleaned_data.get("valeur")
+        if value is not None and value < 0:
+            raise forms.ValidationError("Un résultat est un nombre positif ou nul.")
+        return value
 
-class DialogueForm(forms.ModelForm):
+
+class DialogueForm(ContractYearMixin, forms.ModelForm):
     class Meta:
         model = Dialogue
-        fields = ["annee_contrat", "date", "compte_rendu"]
-        widgets = {"date": DATE, "compte_rendu": forms.Textarea(attrs={"rows": 3})}
+        fields = ["annee_contrat", "date", "participants", "compte_rendu"]
+        labels = {"compte_rendu": "Conclusions (compte rendu)"}
+        widgets = {
+            "date": DATE,
+            "participants": forms.Textarea(attrs={"rows": 2}),
+            "compte_rendu": forms.Textarea(attrs={"rows": 3}),
+        }
 
 
-class PaymentForm(forms.ModelForm):
+class PaymentForm(ContractYearMixin, forms.ModelForm):
     class Meta:
         model = Payment
         fields = ["date", "montant", "composante", "mission", "annee_contrat", "reference"]
+        labels = {"montant": "Montant (€)"}
         widgets = {"date": DATE}
+
+    def __init__(self, *args, contract: Contract, **kwargs):
+        super().__init__(*args, contract=contract, **kwargs)
+        self.fields["montant"].widget.attrs.update({"min": "0.01", "step": "0.01"})
+
+    def clean_montant(self):
+        amount = self.cleaned_data.get("montant")
+        if amount is not None and amount <= 0:
+            raise forms.ValidationError(
+                "Le montant d'un paiement est positif (au moins 0,01 €) ; pour corriger un "
+                "paiement, supprimez-le puis saisissez le bon montant."
+            )
+        return amount
 
 
 class ExerciseForm(forms.ModelForm):

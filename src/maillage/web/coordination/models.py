@@ -354,6 +354,11 @@ class Dialogue(models.Model):
         "année de contrat", validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     date = models.DateField()
+    participants = models.TextField(
+        "participants",
+        blank=True,
+        help_text="Personnes présentes, une par ligne ou séparées par des virgules.",
+    )
     compte_rendu = models.TextField("compte rendu", blank=True)
 
     history = HistoricalRecords()
@@ -430,7 +435,12 @@ class Payment(models.Model):
     montant = models.DecimalField(max_digits=12, decimal_places=2)
     composante = models.CharField(max_length=40, blank=True)
     mission = models.CharField(max_length=40, blank=True, choices=list(MISSION_LABELS.items()))
-    annee_contrat = models.PositiveSmallIntegerField("année de contrat", null=True, blank=True)
+    annee_contrat = models.PositiveSmallIntegerField(
+        "année de contrat",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
     reference = models.CharField("référence du paiement", max_length=100, blank=True)
     saisi_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

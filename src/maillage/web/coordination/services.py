@@ -62,8 +62,13 @@ def ensure_dossier(structure: Structure) -> Dossier:
 
 
 def current_stage(dossier: Dossier) -> str:
-    """Stage of the latest event (by date, then by entry order)."""
-    last = dossier.evenements.order_by("-date", "-id").first()
+    """Stage of the latest event (by date, then by entry order); reads the prefetched events
+    when the caller prefetched them (lists), so a list costs one query, not one per row."""
+    if "evenements" in getattr(dossier, "_prefetched_objects_cache", {}):
+        events = sorted(dossier.evenements.all(), key=lambda e: (e.date, e.id))
+        last = events[-1] if events else None
+    else:
+        last = dossier.evenements.order_by("-date", "-id").first()
     return last.stage if last else Stage.AUCUN
 
 
@@ -96,6 +101,16 @@ def contract_size(contract: Contract) -> int:
 def contract_end(contract: Contract) -> dt.date:
     duration = int(ParameterTrail().value("aci.cpts.duree_contrat", contract.date_signature))
     return add_years(contract.date_signature, duration)
+
+
+def contract_calendar_years(contract: Contract) -> list[int]:
+    """Calendar years the contract runs in, from the signature to its end (statements)."""
+    return list(range(contract.date_signature.year, contract_end(contract).year + 1))
+
+
+def contract_years(contract: Contract) -> int:
+    """Number of contract years (« année de contrat » 1 … N) of the contract."""
+    return int(ParameterTrail().value("aci.cpts.duree_contrat", contract.date_signature))
 
 
 def mission_defaults(code: str, size: int, at: dt.date) -> dict[str, Any]:
@@ -451,8 +466,7 @@ def stages(departements: list[str]) -> dict[str, int]:
         structure__commune__departement__in=departements
     ).prefetch_related("evenements")
     for dossier in dossiers:
-        events = sorted(dossier.evenements.all(), key=lambda e: (e.date, e.id))
-        counts[events[-1].stage if events else Stage.AUCUN] += 1
+        counts[current_stage(dossier)] += 1
     return {label: counts.get(value, 0) for value, label in Stage.choices}
 
 
