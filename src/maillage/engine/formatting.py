@@ -179,3 +179,44 @@ def datetime(value: dt.datetime | None, *, seconds: bool = False, missing: str =
         return missing
     text = f"{date(value)} {value.hour:02d}:{value.minute:02d}"
     return text + f":{value.second:02d}" if seconds else text
+
+
+def code_label(code: str, labels: dict[str, str] | None = None) -> str:
+    """The French label of a code: ``labels`` first, then the shared vocabulary (professions,
+    zones, aids); an unknown snake_case code reads as words (``acces_aux_soins`` → « acces aux
+    soins ») rather than as an identifier."""
+    from maillage.engine import vocabulary
+
+    for table in (labels or {}, vocabulary.PROFESSION_LABELS, vocabulary.ZONE_LABELS):
+        if code in table:
+            return table[code]
+    if code in vocabulary.AID_LABELS:
+        return vocabulary.AID_LABELS[code]
+    return code.replace("_", " ") if "_" in code and " " not in code else code
+
+
+def readable(value: Any, unit: str | None = None, labels: dict[str, str] | None = None) -> str:
+    """A parameter or option value as text for people: numbers in French (with ``unit``),
+    lists as « a, b », mappings as « clé : valeur ; … », codes as labels, booleans as oui/non —
+    never a Python ``[…]`` or ``{…}``."""
+    if value is None or value == "":
+        return MISSING
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, str):
+        parsed = _parse(value)
+        if parsed is None:
+            return code_label(value, labels)
+        value = parsed
+    if is_number(value):
+        text = money(value) if unit in ("€", "euros") else number(value)
+        return text if unit in (None, "", "€", "euros") else f"{text} {unit}"
+    if isinstance(value, dt.date):
+        return date(value)
+    if isinstance(value, dict):
+        return " ; ".join(
+            f"{code_label(str(k), labels)} : {readable(v, unit, labels)}" for k, v in value.items()
+        )
+    if isinstance(value, list | tuple | set | frozenset):
+        return ", ".join(readable(v, unit, labels) for v in value) or MISSING
+    return str(value)

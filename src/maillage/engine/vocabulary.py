@@ -135,3 +135,40 @@ def normalise_zone(text: str) -> str:
     plain = re.sub(r"^zones?_", "", plain)
     plain = re.sub(r"(sous_dotee|tres_dotee|sur_dotee|intermediaire)s$", r"\1", plain)
     return plain.upper() if plain in ("zip", "zac") else plain
+
+
+# --- Installation aids (codes of engine/rules/aids) -------------------------------------------
+
+#: French name of each aid code, for the pages that list the aids that do not apply.
+AID_LABELS = {
+    "aide_premiere_installation": "aide à la première installation (convention médicale 2024)",
+    "aide_exercice_secondaire": "aide à l'exercice en cabinet secondaire",
+    "majoration_forfait_medecin_traitant": "majoration du forfait médecin traitant",
+    "majoration_forfait_medecin_traitant_installation": (
+        "majoration du forfait médecin traitant après une première installation"
+    ),
+    "caim": "contrat d'aide à l'installation des médecins (CAIM)",
+    "coscom": "contrat de stabilisation et de coordination (COSCOM)",
+    "cotram": "contrat de transition (COTRAM)",
+    "cstm": "contrat de solidarité territoriale médecin (CSTM)",
+    "contrat_debut_exercice": "contrat de début d'exercice (État / ARS)",
+    "exoneration_pdsa": "exonération d'impôt des gardes de permanence des soins",
+    "exoneration_zfu_te": "exonération d'impôt sur les bénéfices en ZFU-TE",
+    "aide_installation_creation_reprise": (
+        "aide à l'installation des masseurs-kinésithérapeutes (création ou reprise)"
+    ),
+    "aide_installation_adhesion_cabinet": (
+        "aide à l'installation des masseurs-kinésithérapeutes (adhésion à un cabinet)"
+    ),
+    "aide_installation_premiere_installation": "aide à la première installation des infirmiers",
+    "aide_installation_autre_installation": "aide à l'installation des infirmiers",
+}
+
+
+def aid_label(code: str) -> str:
+    return AID_LABELS.get(code, code.replace("_", " "))
+
+
+def profession_label(code: str) -> str:
+    """« médecin généraliste » for ``medecin_generaliste``; other codes read as words."""
+    return PROFESSION_LABELS.get(code, code.replace("_", " "))

@@ -51,3 +51,15 @@ def fr_datetime(value):
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return formatting.datetime(value)
+
+
+@register.filter
+def fr_value(value, unit=None):
+    """A parameter or option value as readable French text (lists, mappings, codes)."""
+    return formatting.readable(value, unit or None)
+
+
+@register.filter
+def fr_label(code):
+    """The French label of a profession, zone or aid code."""
+    return formatting.code_label(str(code)) if code not in (None, "") else formatting.MISSING

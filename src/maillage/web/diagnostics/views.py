@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
@@ -102,10 +101,15 @@ def territory(request):
     except (services.TerritoryError, bounds.ParameterError) as error:
         messages.error(request, str(error))
         return redirect("diagnostics:index")
+    return _territory_page(request, codes, label)
+
+
+def _territory_page(request, codes, label, status=200, **extra):
     context = _context(request, codes, label)
     context["view"]["age_chart"] = mark_safe(context["view"]["age_chart"])  # noqa: S308
     context["view"]["supply_chart"] = mark_safe(context["view"]["supply_chart"])  # noqa: S308
-    return render(request, "diagnostics/territory.html", context)
+    context.update(extra)
+    return render(request, "diagnostics/territory.html", context, status=status)
 
 
 def export(request, fmt: str):
@@ -162,16 +166,24 @@ def saved_list(request):
 @login_required
 @require_POST
 def save(request):
-    nom = bounds.NAME.get(request.POST, "nom", "")
     try:
-        codes, _label = selection_from(request.POST, request.user)
+        codes, label = selection_from(request.POST, request.user)
     except (services.TerritoryError, bounds.ParameterError) as error:
         messages.error(request, str(error))
         return redirect("diagnostics:index")
-    if not nom:
-        messages.error(request, "Donnez un nom au territoire.")
-        return redirect(
-            reverse("diagnostics:territory") + "?" + urlencode({"communes": ",".join(codes)})
+    typed = str(request.POST.get("nom", ""))
+    try:
+        nom = bounds.NAME.get(request.POST, "nom", "")
+        problem = None if nom else "Donnez un nom au territoire."
+    except bounds.ParameterError:
+        nom, problem = (
+            "",
+            f"Nom illisible ou trop long : {bounds.NAME.max_length} caractères au plus.",
+        )
+    if problem:
+        # The diagnosis again, with the name as typed and the error next to the field.
+        return _territory_page(
+            request, codes, label, 422, save_error=problem, save_name=typed[:500]
         )
     SavedTerritory.objects.update_or_create(
         owner=request.user, nom=nom, defaults={"communes": codes}

@@ -4,7 +4,9 @@ import datetime as dt
 
 from django import forms
 
+from maillage.engine import vocabulary
 from maillage.engine.sources.professions import load_profession_table
+from maillage.web import request_params as bounds
 from maillage.web.supply.models import IndicatorDefinition, Professional
 from maillage.web.territories.models import Departement
 
@@ -22,6 +24,24 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class DateField(forms.DateField):
+    """A date whose year is within the documented years (settings.MAILLAGE_YEARS)."""
+
+    widget = DateInput
+    default_validators = [bounds.DATE.validator]
+
+
+def positive_amount(value):
+    if value is not None and value <= 0:
+        raise forms.ValidationError("Le montant doit être positif (au moins 0,01 €).")
+
+
+# Sanity limits of the interface (not rules): they keep absurd input away from the queries.
+MAX_THRESHOLD = 1_000_000_000
+MAX_PARTICIPANTS = 100_000
+MAX_AMOUNT = 10_000_000
+
+
 def departement_field(departements):
     return forms.ModelChoiceField(
         queryset=departements, label="Département", empty_label=None, to_field_name="code"
@@ -36,16 +56,27 @@ class CampaignForm(forms.Form):
     canaux = forms.MultipleChoiceField(
         label="Canaux prévus", choices=Channel.choices, widget=forms.CheckboxSelectMultiple
     )
-    debut = forms.DateField(label="Début", widget=DateInput())
-    fin = forms.DateField(label="Fin", widget=DateInput())
+    debut = DateField(label="Début")
+    fin = DateField(label="Fin")
     commune = forms.CharField(
-        label="Commune (code INSEE, facultatif)", required=False, max_length=5
+        label="Commune (code INSEE, facultatif)",
+        required=False,
+        max_length=5,
+        validators=[bounds.COMMUNE.validator],
     )
     liberal = forms.BooleanField(label="Exercice libéral uniquement", required=False)
     indicateur = forms.ChoiceField(label="Indicateur (facultatif)", required=False, choices=())
-    annee_indicateur = forms.IntegerField(label="Année de l'indicateur", required=False)
+    annee_indicateur = forms.IntegerField(
+        label="Année de l'indicateur",
+        required=False,
+        min_value=bounds.YEAR.minimum,
+        max_value=bounds.YEAR.maximum,
+    )
     seuil = forms.FloatField(
-        label="Valeur minimale de l'indicateur dans la commune d'exercice", required=False
+        label="Valeur minimale de l'indicateur dans la commune d'exercice",
+        required=False,
+        min_value=-MAX_THRESHOLD,
+        max_value=MAX_THRESHOLD,
     )
 
     def __init__(self, *args, departements=None, **kwargs):
@@ -63,6 +94,21 @@ class CampaignForm(forms.Form):
             self.add_error("fin", "La fin précède le début.")
         if data.get("indicateur") and data.get("seuil") is None:
             self.add_error("seuil", "Indiquer le seuil de l'indicateur.")
+        if data.get("seuil") is not None and not data.get("indicateur"):
+            self.add_error("indicateur", "Choisir l'indicateur auquel s'applique le seuil.")
+        commune, departement = data.get("commune"), data.get("departement")
+        if commune:
+            from maillage.web.territories.models import Commune
+
+            found = Commune.objects.filter(code=commune).first()
+            if found is None:
+                self.add_error("commune", f"Commune {commune} absente du référentiel des communes.")
+            elif departement is not None and found.departement_id != departement.code:
+                self.add_error(
+                    "commune",
+                    f"La commune {found.nom} ({commune}) n'est pas dans le département "
+                    f"{departement.nom} choisi pour la campagne.",
+                )
         return data
 
 
@@ -117,7 +163,7 @@ class ContactForm(ScopedRppsMixin, forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "data-search": "professionnels"}),
     )
     canal = forms.ChoiceField(label="Canal", choices=Channel.choices)
-    date = forms.DateField(label="Date", widget=DateInput(), initial=dt.date.today)
+    date = DateField(label="Date", widget=DateInput(), initial=dt.date.today)
     equipe = forms.ChoiceField(label="Équipe", choices=Team.choices)
     campagne = forms.ModelChoiceField(
         label="Campagne", queryset=Campaign.objects.none(), required=False, empty_label="—"
@@ -128,9 +174,7 @@ class ContactForm(ScopedRppsMixin, forms.Form):
         label="Commentaire", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
     suite = forms.CharField(label="Suite à donner (facultatif)", required=False, max_length=200)
-    suite_echeance = forms.DateField(
-        label="Échéance de la suite", required=False, widget=DateInput()
-    )
+    suite_echeance = DateField(label="Échéance de la suite", required=False)
 
     def __init__(self, *args, campaigns=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,7 +195,7 @@ class ContactForm(ScopedRppsMixin, forms.Form):
 
 class WebinarForm(forms.Form):
     titre = forms.CharField(label="Titre", max_length=200)
-    date = forms.DateField(label="Date", widget=DateInput())
+    date = DateField(label="Date")
     equipe = forms.ChoiceField(label="Équipe", choices=Team.choices)
     campagne = forms.ModelChoiceField(
         label="Campagne", queryset=Campaign.objects.none(), required=False, empty_label="—"
@@ -162,7 +206,7 @@ class WebinarForm(forms.Form):
         required=False,
     )
     participants_non_identifies = forms.IntegerField(
-        label="Participants non identifiés", min_value=0, initial=0
+        label="Participants non identifiés", min_value=0, max_value=MAX_PARTICIPANTS, initial=0
     )
 
     def __init__(self, *args, departements=None, campaigns=None, user=None, **kwargs):
@@ -207,11 +251,11 @@ class WebinarForm(forms.Form):
 
 class InstallationForm(ScopedRppsMixin, forms.Form):
     rpps = forms.CharField(label="Professionnel (identifiant RPPS)", max_length=12)
-    date_installation = forms.DateField(label="Date d'installation", widget=DateInput())
+    date_installation = DateField(label="Date d'installation")
 
 
 class CheckForm(forms.Form):
-    controle_date = forms.DateField(label="Date du contrôle", widget=DateInput())
+    controle_date = DateField(label="Date du contrôle")
     controle_resultat = forms.ChoiceField(
         label="Résultat", choices=Installation.CheckResult.choices
     )
@@ -223,9 +267,21 @@ class CheckForm(forms.Form):
 class ContractForm(ScopedRppsMixin, forms.Form):
     rpps = forms.CharField(label="Professionnel (identifiant RPPS)", max_length=12)
     kind = forms.ChoiceField(label="Type de contrat", choices=Contract.Kind.choices)
-    date_signature = forms.DateField(label="Date de signature", widget=DateInput())
-    zone = forms.CharField(label="Zone (ZIP, ZAC, tres_sous_dotee…)", required=False, max_length=20)
-    jours = forms.FloatField(label="CAIM : jours d'activité par semaine", required=False)
+    date_signature = DateField(label="Date de signature")
+    zone = forms.ChoiceField(
+        label="Zone d'exercice",
+        required=False,
+        choices=[
+            ("", "—"),
+            *((code, label) for code, label in vocabulary.ZONE_LABELS.items() if code != "vivier"),
+        ],
+    )
+    jours = forms.FloatField(
+        label="CAIM : jours d'activité par semaine",
+        required=False,
+        min_value=bounds.DAYS_PER_WEEK.minimum,
+        max_value=bounds.DAYS_PER_WEEK.maximum,
+    )
     hopital_proximite = forms.BooleanField(
         label="CAIM : activité en hôpital de proximité", required=False
     )
@@ -233,12 +289,17 @@ class ContractForm(ScopedRppsMixin, forms.Form):
         label="Durée en années (COSCOM, COTRAM, CSTM, assistant médical)",
         required=False,
         min_value=1,
+        max_value=10,
     )
     stagiaire_mois = forms.IntegerField(
-        label="COSCOM : mois d'accueil d'un stagiaire", required=False, min_value=0
+        label="COSCOM : mois d'accueil d'un stagiaire", required=False, min_value=0, max_value=120
     )
     honoraires_annuels = forms.DecimalField(
-        label="COTRAM / CSTM : honoraires annuels estimés (€)", required=False
+        label="COTRAM / CSTM : honoraires annuels estimés (€)",
+        required=False,
+        min_value=0,
+        max_value=MAX_AMOUNT,
+        decimal_places=2,
     )
     cle = forms.ChoiceField(
         label="Variante (infirmiers, masseurs-kinésithérapeutes)",
@@ -251,7 +312,13 @@ class ContractForm(ScopedRppsMixin, forms.Form):
             ("adhesion_cabinet", "kiné : adhésion à un cabinet"),
         ],
     )
-    montant = forms.DecimalField(label="Assistant médical : montant total (€)", required=False)
+    montant = forms.DecimalField(
+        label="Assistant médical : montant total (€)",
+        required=False,
+        max_value=MAX_AMOUNT,
+        decimal_places=2,
+        validators=[positive_amount],
+    )
 
     def options(self) -> dict:
         data = self.cleaned_data
@@ -273,8 +340,14 @@ class ContractForm(ScopedRppsMixin, forms.Form):
 
 
 class PaymentForm(forms.Form):
-    date = forms.DateField(label="Date du versement", widget=DateInput())
-    montant = forms.DecimalField(label="Montant (€)", min_value=0, decimal_places=2)
+    date = DateField(label="Date du versement")
+    montant = forms.DecimalField(
+        label="Montant (€)",
+        max_value=MAX_AMOUNT,
+        decimal_places=2,
+        validators=[positive_amount],
+        widget=forms.NumberInput(attrs={"min": "0.01", "step": "0.01"}),
+    )
 
 
 def staff_departements(user):

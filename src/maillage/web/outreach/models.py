@@ -67,6 +67,46 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return f"{self.theme} ({self.debut:%m/%Y})"
 
+    @property
+    def channel_labels(self) -> str:
+        labels = dict(Channel.choices)
+        return ", ".join(labels.get(c, c) for c in self.canaux) or "—"
+
+    @property
+    def criteria_text(self) -> str:
+        """The criteria of the target list as a French sentence (kept as JSON for traceability)."""
+        from maillage.engine import formatting
+        from maillage.engine.sources.professions import load_profession_table
+
+        criteria = self.criteres or {}
+        professions = load_profession_table().labels
+        parts = [
+            ", ".join(
+                professions.get(p, p) for p in criteria.get("professions") or self.professions
+            )
+            or "toutes professions"
+        ]
+        if criteria.get("commune"):
+            from maillage.web.territories.models import Commune
+
+            commune = Commune.objects.filter(code=criteria["commune"]).first()
+            parts.append(
+                f"exerçant à {commune.nom} ({commune.code})" if commune else criteria["commune"]
+            )
+        if criteria.get("liberal"):
+            parts.append("exercice libéral uniquement")
+        if criteria.get("indicateur"):
+            from maillage.web.supply.models import IndicatorDefinition
+
+            definition = IndicatorDefinition.objects.filter(code=criteria["indicateur"]).first()
+            name = definition.libelle if definition else criteria["indicateur"]
+            year = criteria.get("annee_indicateur")
+            parts.append(
+                f"{name}{f' ({year})' if year else ''} d'au moins "
+                f"{formatting.number(criteria.get('seuil'))} dans la commune d'exercice"
+            )
+        return " ; ".join(parts)
+
 
 class CampaignTarget(models.Model):
     campagne = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="cibles")

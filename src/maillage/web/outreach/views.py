@@ -369,6 +369,12 @@ def installations(request):
         services.create_installation(professional, code, form.cleaned_data["date_installation"])
         messages.success(request, "Installation enregistrée avec ses étapes de suivi.")
         return redirect("outreach:installations")
+    return _installations_page(request, form, status=422 if form.is_bound else 200)
+
+
+def _installations_page(request, form, status=200, checked=None):
+    """The installations page; ``checked`` = (installation pk, check form with errors)."""
+    user = request.user
     items = list(
         services.scoped(Installation.objects.all(), user)
         .select_related("professional")
@@ -389,7 +395,10 @@ def installations(request):
             "installations": items,
             "today": dt.date.today(),
             "check_form": forms.CheckForm(),
+            "checked_pk": checked[0] if checked else None,
+            "checked_form": checked[1] if checked else None,
         },
+        status=status,
     )
 
 
@@ -420,13 +429,15 @@ def milestone_done(request, pk: int):
 
 @staff_required
 @require_POST
+@personal_data
 def installation_check(request, pk: int):
     installation = get_object_or_404(Installation, pk=pk)
     _check_scope(request.user, installation.departement_id)
     form = forms.CheckForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Contrôle non enregistré : date et résultat requis.")
-        return redirect("outreach:installations")
+        return _installations_page(
+            request, forms.InstallationForm(user=request.user), 422, (pk, form)
+        )
     for name, value in form.cleaned_data.items():
         setattr(installation, name, value)
     installation.save()

@@ -23,7 +23,9 @@ def _installation_aid(
     if not project.installation:
         return Refusal(code, "réservée à une installation : le professionnel est déjà installé")
     if zone not in zones.value:
-        return Refusal(code, "réservée aux zones " + ", ".join(zones.value))
+        return Refusal(
+            code, "réservée aux zones " + ", ".join(ZONE_LABELS.get(z, z) for z in zones.value)
+        )
     duration = rules.get(f"{prefix}.duree")
     value = table[key]
     amount = round_cents(dec(value.value))
