@@ -15,6 +15,7 @@ NAVIGATION = (
     ("access:index", "Accessibilité et aides"),
     ("coordination:index", "Exercice coordonné"),
     ("outreach:index", "Accompagnement"),
+    ("outreach:own_file", "Mon dossier"),
     ("reporting:index", "Chiffres clés"),
     ("parameters", "Paramètres"),
 )

@@ -126,4 +126,24 @@ def create_demo_accounts() -> list[DemoAccount]:
         user.groups.set([role_group(account.role)])
         if account.role is Role.AGENT_CPAM:
             user.departements.set([departement])
+        if account.role is Role.PROFESSIONNEL:
+            user.rpps = _demo_professional_rpps()
+            user.save(update_fields=["rpps"])
     return list(DEMO_ACCOUNTS)
+
+
+def _demo_professional_rpps() -> str:
+    """The demo professional's own file: a doctor with a contract if the outreach demo is
+    loaded, else any doctor of the demo territory, else none."""
+    from maillage.web.outreach.models import Contract
+    from maillage.web.supply.models import Professional
+
+    contract = Contract.objects.filter(departement_id="00").order_by("pk").first()
+    if contract is not None:
+        return contract.professional.identifiant_national
+    doctor = (
+        Professional.objects.filter(activites__commune__departement_id="00")
+        .order_by("identifiant_national")
+        .first()
+    )
+    return doctor.identifiant_national if doctor else ""

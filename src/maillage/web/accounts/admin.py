@@ -85,7 +85,7 @@ class ReadOnlyLogAdmin(admin.ModelAdmin):
 class MaillageUserAdmin(SimpleHistoryAdmin, UserAdmin):
     fieldsets = (
         *UserAdmin.fieldsets,
-        ("Périmètre", {"fields": ("organisation", "departements")}),
+        ("Périmètre", {"fields": ("organisation", "departements", "rpps")}),
     )
     filter_horizontal = ("groups", "user_permissions", "departements")
     list_display = ("username", "email", "first_name", "last_name", "organisation", "is_staff")

@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -13,6 +14,17 @@ class User(AbstractUser):
         related_name="agents",
         verbose_name="départements suivis",
         help_text="Pour un agent CPAM : les départements dont il voit les données nominatives.",
+    )
+
+    rpps = models.CharField(
+        "identifiant RPPS",
+        max_length=12,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9A-Z]{9,12}$", "Attendu : 9 à 12 chiffres ou lettres.")],
+        help_text=(
+            "Pour un professionnel de santé : son identifiant national (RPPS ou ADELI), qui "
+            "relie le compte à son propre dossier. Vérifiez l'identité avant de le saisir."
+        ),
     )
 
     history = HistoricalRecords(

@@ -323,6 +323,18 @@ class ResultForm(ContractYearMixin, forms.ModelForm):
         super().__init__(*args, contract=contract, **kwargs)
         self.fields["indicateur"].queryset = Indicator.objects.filter(mission__contrat=contract)
 
+    def clean(self):
+        data = super().clean()
+        # A result of a year already entered is replaced (``results.enter_result`` decides who
+        # may), not refused as a duplicate: the form checks the stored result, not a new one.
+        if data.get("indicateur") and data.get("annee_contrat"):
+            existing = Result.objects.filter(
+                indicateur=data["indicateur"], annee_contrat=data["annee_contrat"]
+            ).first()
+            if existing is not None:
+                self.instance = existing
+        return data
+
     def clean_valeur(self):
         value = self.cleaned_data.get("valeur")
         if value is not None and value < 0:
@@ -351,7 +363,10 @@ class PaymentForm(ContractYearMixin, forms.ModelForm):
 
     def __init__(self, *args, contract: Contract, **kwargs):
         super().__init__(*args, contract=contract, **kwargs)
-        self.fields["montant"].widget.attrs.update({"min": "0.01", "step": "0.01"})
+        # French amounts: « 1234,56 » as well as « 1234.56 ».
+        amount = self.fields["montant"]
+        amount.localize = True
+        amount.widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
 
     def clean_montant(self):
         amount = self.cleaned_data.get("montant")

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import own_file, views
 
 app_name = "outreach"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("mon-dossier/", own_file.own_file, name="own_file"),
     path("campagnes/nouvelle/", views.campaign_new, name="campaign_new"),
     path("campagnes/<pk:pk>/", views.campaign_detail, name="campaign"),
     path("contacts/nouveau/", views.contact_new, name="contact_new"),
