@@ -37,8 +37,15 @@ def _aids(professional: Professional, on: dt.date) -> list[dict]:
             resolved, result = access_services.aids_for_commune(
                 commune.code, professional.categorie, on, Project()
             )
-        except ValueError as error:
-            rows.append({"commune": commune, "erreur": str(error)})
+        except ValueError:
+            # No zoning of the commune for the profession (neither imported nor simulated).
+            rows.append(
+                {
+                    "commune": commune,
+                    "erreur": "le zonage de cette commune pour votre profession n'est pas "
+                    "encore disponible",
+                }
+            )
             continue
         rows.append(
             {
