@@ -20,10 +20,11 @@ from .conftest import DEMO_USERNAMES
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 PUBLIC = {"Territoires", "Diagnostic", "Accessibilité et aides", "Paramètres"}
-EVERYTHING = {label for _, label in NAVIGATION}
+OWN_FILE = "Mon dossier"  # the professional's own file, for that role only
+EVERYTHING = {label for _, label in NAVIGATION} - {OWN_FILE}
 EXPECTED_MODULES = {
     None: PUBLIC,
-    "professionnel": PUBLIC,
+    "professionnel": PUBLIC | {OWN_FILE},
     "coordinateur": PUBLIC | {"Exercice coordonné"},
     "agent": EVERYTHING,
     "admin": EVERYTHING,

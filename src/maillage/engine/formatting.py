@@ -204,6 +204,8 @@ def readable(value: Any, unit: str | None = None, labels: dict[str, str] | None 
     if isinstance(value, bool):
         return "oui" if value else "non"
     if isinstance(value, str):
+        if len(value) == 10 and as_date(value) is not None:
+            return date(value)  # an ISO date of a parameter file
         parsed = _parse(value)
         if parsed is None:
             return code_label(value, labels)

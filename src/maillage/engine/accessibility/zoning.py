@@ -70,7 +70,9 @@ def _rule_parameter(params: ParameterSet, name: str, on: dt.date) -> tuple[Any, 
     value = params.get(name, on)
     return value.value, {
         "nom": name,
+        "description": value.description,
         "valeur": value.value,
+        "unite": value.unite,
         "en_vigueur_depuis": value.start.isoformat(),
         "reference": value.reference.titre,
         "statut": value.statut,

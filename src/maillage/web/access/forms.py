@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 
+from maillage.engine import vocabulary
 from maillage.web import request_params as bounds
 
 from .models import Profession
@@ -30,6 +31,21 @@ class ScopeForm(forms.Form):
     )
 
 
+class ZoneField(forms.ChoiceField):
+    """A zone chosen by its label; a code typed in the address in any spelling (« zip »,
+    « très sous-dotée ») is read as the zone it names."""
+
+    def __init__(self, **kwargs):
+        choices = [("", "—")] + [
+            (code, label) for code, label in vocabulary.ZONE_LABELS.items() if code != "vivier"
+        ]
+        super().__init__(choices=choices, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return vocabulary.normalise_zone(value) if value else value
+
+
 class AidForm(forms.Form):
     profession = forms.ChoiceField(label="Profession", choices=Profession.choices)
     commune = forms.CharField(
@@ -39,9 +55,7 @@ class AidForm(forms.Form):
         validators=[bounds.COMMUNE.validator],
         help_text="La zone vient du zonage officiel importé, sinon du zonage simulé.",
     )
-    zone = forms.CharField(
-        label="ou zone (ZIP, ZAC, hors_zonage, tres_sous_dotee…)", max_length=30, required=False
-    )
+    zone = ZoneField(label="ou zone", required=False)
     date = forms.DateField(
         label="Date de l'installation", initial=dt.date.today, validators=[bounds.DATE.validator]
     )

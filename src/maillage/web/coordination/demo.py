@@ -29,6 +29,7 @@ from .models import (
     Payment,
     Result,
 )
+from .services import profession_label
 
 DEMO = "00"
 # (identifiant, nom, first commune, last commune) of the fallback CPTS: contiguous code ranges.
@@ -120,7 +121,7 @@ def load_demo() -> ImportReport | None:
     if not d1.membres.exists():
         Member.objects.bulk_create(
             [
-                Member(dossier=d1, categorie=cat, nom=f"Membre {cat} {i + 1}")
+                Member(dossier=d1, categorie=cat, nom=f"Membre {profession_label(cat)} {i + 1}")
                 for cat, n in MEMBERS.items()
                 for i in range(n)
             ]

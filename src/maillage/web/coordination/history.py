@@ -22,6 +22,41 @@ from .models import (
     Result,
 )
 
+_MODELS = (
+    Contract,
+    Dialogue,
+    Document,
+    Dossier,
+    Event,
+    Indicator,
+    Member,
+    Mission,
+    MspCriterion,
+    MspExercise,
+    Payment,
+    Result,
+    Structure,
+)
+
+
+def changed_fields(change: Change) -> str:
+    """The changed fields of ``change`` by their French names (« part fixe », not
+    ``part_fixe``), for the history tables of the pages."""
+    model = next((m for m in _MODELS if str(m._meta.verbose_name) == change.kind), None)
+    labels = []
+    for name in change.after or change.before or {}:
+        if name == "id":
+            continue
+        try:
+            labels.append(str(model._meta.get_field(name).verbose_name))
+        except Exception:
+            labels.append(name.replace("_", " "))
+    return ", ".join(labels)
+
+
+def with_fields(items: list[Change]) -> list[tuple[Change, str]]:
+    return [(change, changed_fields(change)) for change in items]
+
 
 def _ids(historical, current, **link) -> set:
     """Ids of the objects linked by ``link``, deleted ones included (from their history)."""

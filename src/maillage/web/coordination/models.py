@@ -343,7 +343,7 @@ class Result(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicateur} — année {self.annee_contrat} : {self.valeur}"
+        return f"{self.indicateur} — année {self.annee_contrat} : {formatting.number(self.valeur)}"
 
 
 class Dialogue(models.Model):

@@ -126,7 +126,7 @@ def _fixed_lines(
 
 
 def _variable_amount(mission: Mission, k: int, prorata: Decimal) -> tuple[Decimal | None, str]:
-    missing = [i.code for i in mission.indicators if k not in i.results]
+    missing = [f"« {i.label or i.code} »" for i in mission.indicators if k not in i.results]
     if missing:
         return None, "en attente des résultats : " + ", ".join(missing)
     total = Decimal(0)

@@ -16,7 +16,7 @@ from maillage.web import request_params as bounds
 from maillage.web.accounts.permissions import role_required
 
 from .. import forms, results, services
-from ..history import contract_history
+from ..history import contract_history, with_fields
 from ..models import (
     Contract,
     Dialogue,
@@ -74,7 +74,7 @@ def _contract_page(request, contract: Contract, status: int = 200, **bound):
         "resultats_a_valider": Result.objects.filter(
             indicateur__mission__contrat=contract, statut=Result.Status.SAISI
         ).select_related("indicateur"),
-        "historique": contract_history(contract)[:100],
+        "historique": with_fields(contract_history(contract)[:100]),
         "is_staff": services.is_staff(request.user),
         "mission_form": forms.MissionForm(contract=contract, prefix="mi"),
         "mission_edit_forms": [

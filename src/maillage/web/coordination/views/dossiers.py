@@ -20,7 +20,7 @@ from maillage.web.supply.models import Structure
 from maillage.web.territories.models import Departement
 
 from .. import forms, services
-from ..history import dossier_history
+from ..history import dossier_history, with_fields
 from ..models import Document, Dossier, Event, Stage
 from .common import STAFF, VIEWERS, dossier_for, save_form
 
@@ -75,7 +75,7 @@ def _structure_page(request, dossier: Dossier, status: int = 200, **bound):
         "stage": Stage(services.current_stage(dossier)).label,
         "evenements": dossier.evenements.prefetch_related("documents"),
         "membres": [(m, services.profession_label(m.categorie)) for m in members],
-        "historique": dossier_history(dossier)[:100],
+        "historique": with_fields(dossier_history(dossier)[:100]),
         "perimetre": s.perimetre.select_related("commune").order_by("commune__nom"),
         "contrats": dossier.contrats.all(),
         "population": services.perimeter_population(s),
