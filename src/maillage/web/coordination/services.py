@@ -73,14 +73,44 @@ def current_stage(dossier: Dossier) -> str:
 
 
 def event_date(dossier: Dossier, kind: str) -> dt.date | None:
+    if _prefetched(dossier, "evenements"):
+        dates = [e.date for e in dossier.evenements.all() if e.kind == kind]
+        return min(dates) if dates else None
     event = dossier.evenements.filter(kind=kind).order_by("date").first()
     return event.date if event else None
 
 
+def _prefetched(obj, relation: str) -> bool:
+    """Whether a list page prefetched ``relation`` of ``obj`` (then read it, do not query)."""
+    return relation in getattr(obj, "_prefetched_objects_cache", {})
+
+
+#: What building a contract's engine report reads: prefetched once for a list of contracts,
+#: so that the list costs the same few queries whatever its length (see ``for_reports``).
+REPORT_PREFETCH = (
+    "dialogues",
+    "missions__indicateurs__resultats",
+    "exercices__criteres",
+    "dossier__evenements",
+    "dossier__structure__perimetre__commune",
+)
+
+
+def for_reports(contracts):
+    """A contract queryset ready for :func:`contract_report` on each of its contracts."""
+    return contracts.select_related("dossier__structure__commune").prefetch_related(
+        *REPORT_PREFETCH
+    )
+
+
 def perimeter_population(structure: Structure) -> int:
     """Population of the perimeter communes (the seat alone when no perimeter is recorded)."""
-    codes = StructureCommune.objects.filter(structure=structure).values("commune_id")
-    total = Commune.objects.filter(code__in=Subquery(codes)).aggregate(p=Sum("population"))["p"]
+    if _prefetched(structure, "perimetre"):
+        rows = {sc.commune_id: sc.commune.population or 0 for sc in structure.perimetre.all()}
+        total = sum(rows.values()) if rows else None
+    else:
+        codes = StructureCommune.objects.filter(structure=structure).values("commune_id")
+        total = Commune.objects.filter(code__in=Subquery(codes)).aggregate(p=Sum("population"))["p"]
     if total is None and structure.commune_id:
         total = structure.commune.population
     return int(total or 0)
@@ -166,7 +196,7 @@ def contract_json(contract: Contract) -> dict[str, Any]:
     if dialogues:
         raw["dates_dialogue_gestion"] = dialogues
     missions = []
-    for mission in contract.missions.prefetch_related("indicateurs__resultats"):
+    for mission in _missions(contract):
         m: dict[str, Any] = {
             "code": mission.code,
             "part_fixe": _num(mission.part_fixe),
@@ -182,6 +212,12 @@ def contract_json(contract: Contract) -> dict[str, Any]:
         missions.append(m)
     raw["missions"] = missions
     return raw
+
+
+def _missions(contract: Contract):
+    if _prefetched(contract, "missions"):
+        return contract.missions.all()
+    return contract.missions.prefetch_related("indicateurs__resultats")
 
 
 def _indicator_json(ind) -> dict[str, Any]:
@@ -210,7 +246,12 @@ def _indicator_json(ind) -> dict[str, Any]:
 
 def _msp_json(contract: Contract) -> dict[str, Any]:
     exercises = []
-    for ex in contract.exercices.prefetch_related("criteres"):
+    exercises_qs = (
+        contract.exercices.all()
+        if _prefetched(contract, "exercices")
+        else contract.exercices.prefetch_related("criteres")
+    )
+    for ex in exercises_qs:
         e: dict[str, Any] = {"annee": ex.annee, "patientele": ex.patientele}
         if ex.patientele_avance is not None:
             e["patientele_avance"] = ex.patientele_avance
@@ -322,7 +363,7 @@ def achievements(contract: Contract) -> list[dict[str, Any]]:
     the achievement rate, all from the engine's indicator (the one the variable part pays on);
     ``taux`` is None when the indicator is inconsistent (its error shows on the statement)."""
     rows = []
-    for mission in contract.missions.prefetch_related("indicateurs__resultats"):
+    for mission in _missions(contract):
         for ind in mission.indicateurs.all():
             try:
                 indicator = parse_indicator(_indicator_json(ind), "indicateur")
@@ -405,9 +446,9 @@ def coverage(departements: list[str], year: int) -> dict[str, Any]:
 
 
 def _contracts_in(departements: list[str]):
-    return Contract.objects.filter(
-        dossier__structure__commune__departement__in=departements
-    ).select_related("dossier__structure")
+    return for_reports(
+        Contract.objects.filter(dossier__structure__commune__departement__in=departements)
+    )
 
 
 def amounts(departements: list[str], year: int) -> dict[str, Decimal]:
