@@ -37,7 +37,7 @@ def test_structure_history_shows_dossier_changes_with_coordinators(agent_client)
     assert notes[0].after["notes"] == "Point d'étape en mars"
     page = agent_client.get(reverse("coordination:structure", args=[dossier.structure_id]))
     text = page.content.decode()
-    assert "dossier de structure" in text and "notes" in text
+    assert "dossier de structure" in text.lower() and "notes" in text
 
 
 def test_contract_history_reaches_missions_and_deleted_objects(agent_client):

@@ -61,7 +61,7 @@ def test_list_pages_do_not_query_per_row(client, coord_demo, name, args):
 
 
 @pytest.mark.parametrize(
-    ("name", "args", "ceiling"), [(*p, c) for p, c in zip(PAGES, (20, 45, 45))]
+    ("name", "args", "ceiling"), [(*p, c) for p, c in zip(PAGES, (20, 45, 45), strict=True)]
 )
 def test_list_pages_stay_under_their_query_budget(
     client, coord_demo, django_assert_max_num_queries, name, args, ceiling

@@ -125,7 +125,7 @@ def test_contract_terms_are_the_engine_aid(kind, options, aid, project, zone):
 def test_contract_in_a_zone_the_aid_excludes_is_refused():
     with pytest.raises(ContractRuleError, match="réservé aux ZIP"):
         build_terms("caim", dt.date(2024, 3, 1), {"jours": 4, "zone": "ZAC"})
-    with pytest.raises(ContractRuleError, match="réservée aux zones tres_sous_dotee"):
+    with pytest.raises(ContractRuleError, match="réservée à l'exercice en zone très sous-dotée"):
         build_terms("infirmier", dt.date(2024, 3, 1), {"zone": "ZIP"})
     # Zones are read as users write them.
     assert build_terms("caim", dt.date(2024, 3, 1), {"jours": 4, "zone": "zip"}).montant_total

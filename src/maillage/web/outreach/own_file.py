@@ -58,8 +58,8 @@ def _aids(professional: Professional, on: dt.date) -> list[dict]:
     return rows
 
 
-@role_required(Role.PROFESSIONNEL)
 @personal_data
+@role_required(Role.PROFESSIONNEL)
 def own_file(request):
     rpps = (request.user.rpps or "").strip()
     professional = (

@@ -369,7 +369,7 @@ def installations(request):
         services.create_installation(professional, code, form.cleaned_data["date_installation"])
         messages.success(request, "Installation enregistrée avec ses étapes de suivi.")
         return redirect("outreach:installations")
-    return _installations_page(request, form, status=422 if form.is_bound else 200)
+    return _installations_page(request, form)
 
 
 def _installations_page(request, form, status=200, checked=None):
@@ -427,16 +427,16 @@ def milestone_done(request, pk: int):
     return redirect("outreach:installations")
 
 
+@personal_data
 @staff_required
 @require_POST
-@personal_data
 def installation_check(request, pk: int):
     installation = get_object_or_404(Installation, pk=pk)
     _check_scope(request.user, installation.departement_id)
     form = forms.CheckForm(request.POST)
     if not form.is_valid():
         return _installations_page(
-            request, forms.InstallationForm(user=request.user), 422, (pk, form)
+            request, forms.InstallationForm(user=request.user), checked=(pk, form)
         )
     for name, value in form.cleaned_data.items():
         setattr(installation, name, value)

@@ -24,7 +24,9 @@ def _installation_aid(
         return Refusal(code, "réservée à une installation : le professionnel est déjà installé")
     if zone not in zones.value:
         return Refusal(
-            code, "réservée aux zones " + ", ".join(ZONE_LABELS.get(z, z) for z in zones.value)
+            code,
+            "réservée à l'exercice en "
+            + " ou en ".join(ZONE_LABELS.get(z, z) for z in zones.value),
         )
     duration = rules.get(f"{prefix}.duree")
     value = table[key]

@@ -99,9 +99,9 @@ def structure(request, pk: int):
     return _structure_page(request, dossier_for(request, pk))
 
 
+@personal_data
 @require_POST
 @role_required(*STAFF)
-@personal_data
 def event_add(request, pk: int):
     dossier = dossier_for(request, pk)
     form = forms.EventForm(request.POST, request.FILES, prefix="ev")
@@ -134,9 +134,9 @@ def document(request, pk: int):
     )
 
 
+@personal_data
 @require_POST
 @role_required(*VIEWERS)
-@personal_data
 def member_add(request, pk: int):
     dossier = dossier_for(request, pk)
     form = forms.MemberForm(request.POST, prefix="mb", dossier=dossier)
@@ -148,9 +148,9 @@ def member_add(request, pk: int):
     return redirect("coordination:structure", pk=pk)
 
 
+@personal_data
 @require_POST
 @role_required(*STAFF)
-@personal_data
 def dossier_edit(request, pk: int):
     dossier = dossier_for(request, pk)
     form = forms.DossierForm(request.POST, instance=dossier, prefix="do")
@@ -165,9 +165,9 @@ def dossier_edit(request, pk: int):
     return redirect("coordination:structure", pk=pk)
 
 
+@personal_data
 @require_POST
 @role_required(*STAFF)
-@personal_data
 def contract_add(request, pk: int):
     from ..models import Contract
 
