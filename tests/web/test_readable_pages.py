@@ -22,6 +22,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 REPR = re.compile(r"\{'|\['|\bNone\b|\bTrue\b|\bFalse\b")
 SNAKE_CASE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
 ISO_DATE = re.compile(r"\b(?:19|20)[0-9]{2}-[0-9]{2}-[0-9]{2}\b")
+REPEATED_AMOUNT = re.compile(r"([0-9][0-9\u202f\xa0 ]*,[0-9]{2} €) \1")
 
 
 def visible_text(page: str) -> str:
@@ -34,7 +35,13 @@ def visible_text(page: str) -> str:
 
 def problems(text: str) -> list[str]:
     found = []
-    for name, pattern in (("repr", REPR), ("code", SNAKE_CASE), ("date ISO", ISO_DATE)):
+    checks = (
+        ("repr", REPR),
+        ("code", SNAKE_CASE),
+        ("date ISO", ISO_DATE),
+        ("montant répété", REPEATED_AMOUNT),
+    )
+    for name, pattern in checks:
         for match in pattern.finditer(text):
             context = text[max(0, match.start() - 40) : match.end() + 40]
             found.append(f"{name} « {match.group()} » dans « …{context}… »")
@@ -53,6 +60,8 @@ def pages_of(username: str | None) -> list[str]:
         "/accessibilite/communes/00001/",
         "/accessibilite/aides/?profession=medecin_generaliste&commune=00001&date=2026-03-01",
         "/accessibilite/aides/?profession=infirmier&zone=tres_sous_dotee&date=2026-03-01",
+        "/accessibilite/aides/?profession=medecin_generaliste&zone=ZIP&date=2026-03-01"
+        "&premiere_installation=on",
         "/diagnostic/territoire/?communes=00001,00002",
         "/parametres/",
     ]
@@ -100,9 +109,9 @@ def test_main_pages_read_as_french(full_demo, username):
 def test_the_checks_catch_what_they_look_for():
     page = (
         "<main><p>{'professions': ['infirmier'], 'commune': None} medecin_generaliste "
-        "2025-03-01</p><code>aci.cpts.tailles</code></main>"
+        "2025-03-01 10\u202f000,00 € 10\u202f000,00 € versés</p><code>aci.cpts</code></main>"
     )
     found = problems(visible_text(page))
     assert any("repr" in f for f in found) and any("medecin_generaliste" in f for f in found)
-    assert any("2025-03-01" in f for f in found)
+    assert any("2025-03-01" in f for f in found) and any("montant répété" in f for f in found)
     assert not problems(visible_text("<main><p>Médecin généraliste, 01/03/2025</p></main>"))
