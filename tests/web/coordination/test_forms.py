@@ -193,3 +193,46 @@ def test_contract_year_default_and_choices_stay_within_the_contract(client, worl
     assert response.status_code == 200
     years = response.context["annees"]
     assert years[0] == contract.date_signature.year and response.context["annee"] in years
+
+
+def test_contract_edit_error_keeps_the_stored_contract_in_the_page(client, world):
+    client.force_login(world["agent"])
+    contract = world["contract"]
+    response = client.post(
+        reverse("coordination:contract_edit", args=[contract.pk]),
+        {"ct-kind": "cpts", "ct-date_signature": "1800-01-01", "ct-commentaire": "à revoir"},
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "1800" in field_block(html, "id_ct-date_signature")
+    assert "à revoir" in field_block(html, "id_ct-commentaire")
+    # The page itself still shows the stored signature date, not the refused one.
+    assert response.context["contrat"].date_signature == contract.date_signature
+
+
+def test_mission_edit_error_is_shown_in_that_mission_s_form(client, world):
+    client.force_login(world["agent"])
+    mission = world["contract"].missions.first()
+    prefix = f"me{mission.pk}"
+    response = client.post(
+        reverse("coordination:mission_edit", args=[mission.pk]),
+        {f"{prefix}-code": mission.code, f"{prefix}-part_fixe": "abc"},
+    )
+    assert response.status_code == 422
+    forms_by_mission = dict(response.context["mission_edit_forms"])
+    assert forms_by_mission[mission].errors["part_fixe"]
+    assert 'value="abc"' in field_block(response.content.decode(), f"id_{prefix}-part_fixe")
+
+
+def test_exercise_year_is_bounded(client, coord_demo):
+    from maillage.web.demo import create_demo_accounts
+
+    create_demo_accounts()
+    client.force_login(User.objects.get(username="agent"))
+    msp = Contract.objects.filter(kind="msp").first()
+    response = client.post(
+        reverse("coordination:exercise_add", args=[msp.pk]),
+        {"ex-annee": "1800", "ex-patientele": "1000"},
+    )
+    assert response.status_code == 422
+    assert "1900" in field_block(response.content.decode(), "id_ex-annee")

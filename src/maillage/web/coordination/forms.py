@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from maillage.web import request_params as bounds
 
@@ -25,7 +26,18 @@ from .models import (
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class EventForm(forms.ModelForm):
+class BoundedForm(forms.ModelForm):
+    """Every date of the form within the documented years (settings.MAILLAGE_YEARS), with a
+    French message, so that « 1800 » or « 9999 » never reaches the engine."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField):
+                field.validators.append(bounds.DATE.validator)
+
+
+class EventForm(BoundedForm):
     document = forms.FileField(
         label="Document joint (facultatif : PDF, ODT, DOCX, XLSX, PNG, JPEG ; 10 Mo au plus)",
         required=False,
@@ -46,7 +58,7 @@ class EventForm(forms.ModelForm):
         return upload
 
 
-class DossierForm(forms.ModelForm):
+class DossierForm(BoundedForm):
     """Staff link coordinators (users with the COORDINATEUR role) to the structure."""
 
     class Meta:
@@ -74,7 +86,7 @@ class DossierForm(forms.ModelForm):
         self.fields["coordinateurs"].required = False
 
 
-class MemberForm(forms.ModelForm):
+class MemberForm(BoundedForm):
     """A member, optionally linked to the RPPS referential by its national identifier (the
     profession category then comes from the referential).
 
@@ -135,7 +147,7 @@ class MemberForm(forms.ModelForm):
         return data
 
 
-class ContractForm(forms.ModelForm):
+class ContractForm(BoundedForm):
     class Meta:
         model = Contract
         fields = [
@@ -150,7 +162,7 @@ class ContractForm(forms.ModelForm):
         widgets = {"date_signature": DATE, "commentaire": forms.Textarea(attrs={"rows": 2})}
 
 
-class MissionForm(forms.ModelForm):
+class MissionForm(BoundedForm):
     """Amounts default to the national figures; departing from them needs a reason, and
     exceeding the national total of the mission is refused unless a reason is given."""
 
@@ -212,7 +224,7 @@ class MissionForm(forms.ModelForm):
         return data
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(BoundedForm):
     objectifs_annuels = forms.CharField(
         label='Objectifs annuels (JSON, ex. {"1": 300, "2": 600})', required=False
     )
@@ -301,8 +313,6 @@ class ContractYearMixin:
             field = self.fields["annee_contrat"]
             field.widget.attrs.update({"min": 1, "max": self.years})
             field.help_text = f"de 1 à {self.years} (durée du contrat)"
-        if "date" in self.fields:
-            self.fields["date"].validators.append(bounds.DATE.validator)
 
     def clean_annee_contrat(self):
         year = self.cleaned_data.get("annee_contrat")
@@ -314,7 +324,7 @@ class ContractYearMixin:
         return year
 
 
-class ResultForm(ContractYearMixin, forms.ModelForm):
+class ResultForm(ContractYearMixin, BoundedForm):
     class Meta:
         model = Result
         fields = ["indicateur", "annee_contrat", "valeur"]
@@ -342,7 +352,7 @@ class ResultForm(ContractYearMixin, forms.ModelForm):
         return value
 
 
-class DialogueForm(ContractYearMixin, forms.ModelForm):
+class DialogueForm(ContractYearMixin, BoundedForm):
     class Meta:
         model = Dialogue
         fields = ["annee_contrat", "date", "participants", "compte_rendu"]
@@ -354,7 +364,7 @@ class DialogueForm(ContractYearMixin, forms.ModelForm):
         }
 
 
-class PaymentForm(ContractYearMixin, forms.ModelForm):
+class PaymentForm(ContractYearMixin, BoundedForm):
     class Meta:
         model = Payment
         fields = ["date", "montant", "composante", "mission", "annee_contrat", "reference"]
@@ -378,14 +388,23 @@ class PaymentForm(ContractYearMixin, forms.ModelForm):
         return amount
 
 
-class ExerciseForm(forms.ModelForm):
+class ExerciseForm(BoundedForm):
     class Meta:
         model = MspExercise
         fields = ["annee", "patientele", "patientele_avance", "date_versement_avance"]
         widgets = {"date_versement_avance": DATE}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        year = self.fields["annee"]
+        year.min_value, year.max_value = bounds.YEAR.minimum, bounds.YEAR.maximum
+        year.validators += [
+            MinValueValidator(bounds.YEAR.minimum),
+            MaxValueValidator(bounds.YEAR.maximum),
+        ]
 
-class CriterionForm(forms.ModelForm):
+
+class CriterionForm(BoundedForm):
     class Meta:
         model = MspCriterion
         fields = [
