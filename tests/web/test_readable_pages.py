@@ -29,6 +29,7 @@ def visible_text(page: str) -> str:
     """Text of ``<main>`` as a reader sees it: no tags, scripts, styles, attributes, inputs."""
     main = page.split("<main", 1)[1].split("</main>", 1)[0]
     main = re.sub(r"(?is)<(script|style|textarea|code)\b.*?</\1>", " ", main)
+    main = re.sub(r"(?i)</t[dh]>", " | ", main)  # two cells are two values, not a repeat
     main = re.sub(r"(?s)<[^>]+>", " ", main)
     return re.sub(r"\s+", " ", html.unescape(main))
 
