@@ -165,10 +165,6 @@ AID_LABELS = {
 }
 
 
-def aid_label(code: str) -> str:
-    return AID_LABELS.get(code, code.replace("_", " "))
-
-
 def profession_label(code: str) -> str:
     """« médecin généraliste » for ``medecin_generaliste``; other codes read as words."""
     return PROFESSION_LABELS.get(code, code.replace("_", " "))

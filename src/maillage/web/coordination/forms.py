@@ -365,18 +365,19 @@ class DialogueForm(ContractYearMixin, BoundedForm):
 
 
 class PaymentForm(ContractYearMixin, BoundedForm):
+    # French amounts: « 1234,56 » as well as « 1234.56 ».
+    montant = forms.DecimalField(
+        label="Montant (€)",
+        max_digits=12,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
     class Meta:
         model = Payment
         fields = ["date", "montant", "composante", "mission", "annee_contrat", "reference"]
-        labels = {"montant": "Montant (€)"}
         widgets = {"date": DATE}
-
-    def __init__(self, *args, contract: Contract, **kwargs):
-        super().__init__(*args, contract=contract, **kwargs)
-        # French amounts: « 1234,56 » as well as « 1234.56 ».
-        amount = self.fields["montant"]
-        amount.localize = True
-        amount.widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
 
     def clean_montant(self):
         amount = self.cleaned_data.get("montant")
@@ -396,9 +397,7 @@ class ExerciseForm(BoundedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        year = self.fields["annee"]
-        year.min_value, year.max_value = bounds.YEAR.minimum, bounds.YEAR.maximum
-        year.validators += [
+        self.fields["annee"].validators += [
             MinValueValidator(bounds.YEAR.minimum),
             MaxValueValidator(bounds.YEAR.maximum),
         ]

@@ -28,7 +28,9 @@ class DateField(forms.DateField):
     """A date whose year is within the documented years (settings.MAILLAGE_YEARS)."""
 
     widget = DateInput
-    default_validators = [bounds.DATE.validator]
+
+    def __init__(self, **kwargs):
+        super().__init__(validators=[bounds.DATE.validator], **kwargs)
 
 
 def positive_amount(value):

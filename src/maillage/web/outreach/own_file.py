@@ -80,9 +80,10 @@ def own_file(request):
             "echeances", "versements"
         )
     )
+    rows = []
     for contract in contracts:
-        contract.verse = sum((p.montant for p in contract.versements.all()), start=0)
-        contract.reste = contract.montant_total - contract.verse
+        paid = sum((p.montant for p in contract.versements.all()), start=0)
+        rows.append({"contrat": contract, "verse": paid, "reste": contract.montant_total - paid})
     return render(
         request,
         "outreach/own_file.html",
@@ -90,7 +91,7 @@ def own_file(request):
             "professional": professional,
             "profession": vocabulary.profession_label(professional.categorie),
             "installations": professional.installations.prefetch_related("jalons"),
-            "contracts": contracts,
+            "contracts": rows,
             "aids": _aids(professional, today),
             "today": today,
         },
