@@ -43,7 +43,14 @@ def selection_from(params, user=None) -> tuple[list[str], str]:
     )
 
 
+# A selection given to the form page (links such as « Diagnostic du territoire de la CPTS »,
+# ``/diagnostic/?cpts=N``) runs the diagnosis instead of opening an empty form.
+DIRECT_SELECTION_KEYS = ("communes", "epci", "cpts", "zone", "autour", "territoire")
+
+
 def index(request):
+    if any(request.GET.get(key) for key in DIRECT_SELECTION_KEYS):
+        return redirect(reverse("diagnostics:territory") + "?" + request.GET.urlencode())
     departements = Departement.objects.filter(communes__isnull=False).distinct().order_by("code")
     chosen = bounds.DEPARTEMENT.get(
         request.GET, "departement", departements[0].code if departements else ""
@@ -59,6 +66,8 @@ def index(request):
             "chosen": chosen,
             "saved": saved,
             "zonings": zonings_summary(chosen) if chosen else [],
+            "epcis": services.epci_choices(chosen) if chosen else [],
+            "cpts_list": services.cpts_choices(chosen) if chosen else [],
         },
     )
 
