@@ -19,36 +19,121 @@ def _rings(geometry: dict):
         yield from polygon
 
 
+# Context around the territory: neighbouring communes within this share of its extent, drawn
+# in grey, and at most this many names written on the map (the largest communes first).
+CONTEXT_MARGIN = 0.15
+MAX_NEIGHBOURS = 400
+MAX_LABELS = 14
+MAX_NEIGHBOUR_LABELS = 8
+
+
+def _project(min_lon, max_lat, kx, scale, margin):
+    def point(lon: float, lat: float) -> tuple[float, float]:
+        return margin + (lon - min_lon) * kx * scale, margin + (max_lat - lat) * scale
+
+    return point
+
+
+def _path(rings, point) -> str:
+    """SVG path of outlines, dropping points closer than half a pixel (smaller markup)."""
+    parts = []
+    for ring in rings:
+        kept, last = [], None
+        for lon, lat, *_ in ring:
+            x, y = point(lon, lat)
+            if last is None or abs(x - last[0]) + abs(y - last[1]) >= 0.5:
+                kept.append(f"{x:.1f},{y:.1f}")
+                last = (x, y)
+        if len(kept) >= 3:
+            parts.append("M" + " ".join(kept) + "Z")
+    return " ".join(parts)
+
+
+def _label(x: float, y: float, text: str, size: int, fill: str, weight: str = "600") -> str:
+    # A white outline under the letters keeps them readable over the outlines.
+    common = f'x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="middle"'
+    return (
+        f'<text {common} fill="#fff" stroke="#fff" stroke-width="3" font-weight="{weight}" '
+        f'aria-hidden="true">{escape(text)}</text>'
+        f'<text {common} fill="{fill}" font-weight="{weight}">{escape(text)}</text>'
+    )
+
+
 def territory_map(codes: list[str], width: int = 640, height: int = 420, title: str = "") -> str:
-    """Outlines of the communes of the territory (filled) on a blank background."""
-    rows = list(Commune.objects.filter(code__in=codes).values_list("code", "nom", "contour"))
-    rings = [(code, nom, ring) for code, nom, contour in rows for ring in _rings(contour)]
+    """Outlines of the communes of the territory (filled, named) among their neighbouring
+    communes (grey), on a blank background, with a legend."""
+    fields = ("code", "nom", "contour", "centre_lon", "centre_lat", "population")
+    chosen = list(Commune.objects.filter(code__in=codes).values_list(*fields))
+    rings = [ring for row in chosen for ring in _rings(row[2])]
     if not rings:
         return ""
-    lons = [p[0] for _c, _n, ring in rings for p in ring]
-    lats = [p[1] for _c, _n, ring in rings for p in ring]
+    lons = [p[0] for ring in rings for p in ring]
+    lats = [p[1] for ring in rings for p in ring]
     min_lon, max_lon, min_lat, max_lat = min(lons), max(lons), min(lats), max(lats)
+    pad_lon = (max_lon - min_lon) * CONTEXT_MARGIN or 0.02
+    pad_lat = (max_lat - min_lat) * CONTEXT_MARGIN or 0.02
+    min_lon, max_lon = min_lon - pad_lon, max_lon + pad_lon
+    min_lat, max_lat = min_lat - pad_lat, max_lat + pad_lat
+    neighbours = list(
+        Commune.objects.filter(
+            statut=Commune.Statut.ACTUELLE,
+            nature=Commune.Nature.COMMUNE,
+            bbox_max_lon__gte=min_lon,
+            bbox_min_lon__lte=max_lon,
+            bbox_max_lat__gte=min_lat,
+            bbox_min_lat__lte=max_lat,
+        )
+        .exclude(code__in=codes)
+        .order_by("-population")
+        .values_list(*fields)[:MAX_NEIGHBOURS]
+    )
+    legend_h = 24
+    map_h = height - legend_h
     kx = math.cos(math.radians((min_lat + max_lat) / 2))
     span_x = max((max_lon - min_lon) * kx, 1e-6)
     span_y = max(max_lat - min_lat, 1e-6)
-    scale = min((width - 20) / span_x, (height - 20) / span_y)
-    paths = {}
-    for code, nom, ring in rings:
-        points = " ".join(
-            f"{10 + (lon - min_lon) * kx * scale:.1f},{10 + (max_lat - lat) * scale:.1f}"
-            for lon, lat in ring
-        )
-        paths.setdefault((code, nom), []).append(f"M{points}Z")
-    body = "".join(
-        f'<path d="{" ".join(d)}" fill="#2f80c9" fill-opacity="0.5" stroke="#0b4f8a" '
-        f'stroke-width="0.8"><title>{escape(nom)} ({code})</title></path>'
-        for (code, nom), d in sorted(paths.items())
+    scale = min((width - 20) / span_x, (map_h - 20) / span_y)
+    point = _project(min_lon, max_lat, kx, scale, 10)
+    body = [f'<svg x="0" y="0" width="{width}" height="{map_h}" overflow="hidden">']
+    for code, nom, contour, *_ in neighbours:
+        d = _path(_rings(contour), point)
+        if d:
+            body.append(
+                f'<path data-role="voisine" d="{d}" fill="#e4e7eb" stroke="#8a939e" stroke-width="0.6">'
+                f"<title>{escape(nom)} ({code}), commune voisine</title></path>"
+            )
+    for code, nom, contour, *_ in sorted(chosen):
+        d = _path(_rings(contour), point)
+        if d:
+            body.append(
+                f'<path data-role="territoire" d="{d}" fill="#2f80c9" fill-opacity="0.55" stroke="#0b4f8a" '
+                f'stroke-width="0.8"><title>{escape(nom)} ({code})</title></path>'
+            )
+    by_size = sorted(chosen, key=lambda row: -(row[5] or 0))
+    for _code, nom, _contour, lon, lat, _pop in by_size[:MAX_LABELS]:
+        if lon is not None and lat is not None:
+            body.append(_label(*point(lon, lat), nom, 11, "#0b2f55"))
+    for _code, nom, _contour, lon, lat, _pop in neighbours[:MAX_NEIGHBOUR_LABELS]:
+        if lon is not None and lat is not None:
+            x, y = point(lon, lat)
+            if 20 < x < width - 20 and 12 < y < map_h - 6:
+                body.append(_label(x, y, nom, 10, "#4f5b69", "400"))
+    body.append("</svg>")
+    legend_y = map_h + 6
+    body.append(
+        f'<rect x="10" y="{legend_y}" width="12" height="12" fill="#2f80c9" fill-opacity="0.55" '
+        f'stroke="#0b4f8a"/><text x="27" y="{legend_y + 10}" font-size="11">Territoire choisi '
+        f"({len(chosen)} communes)</text>"
+        f'<rect x="230" y="{legend_y}" width="12" height="12" fill="#e4e7eb" stroke="#8a939e"/>'
+        f'<text x="247" y="{legend_y + 10}" font-size="11">Communes voisines</text>'
     )
-    label = escape(title or f"Carte des {len(paths)} communes du territoire")
+    label = escape(
+        title or f"Carte des {len(chosen)} communes du territoire et de leurs communes voisines"
+    )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="diag-map" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-labelledby="carte-svg-titre">'
-        f'<title id="carte-svg-titre">{label}</title>{body}</svg>'
+        f'<title id="carte-svg-titre">{label}</title>{"".join(body)}</svg>'
     )
 
 
