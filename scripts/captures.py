@@ -30,7 +30,7 @@ PAGES = (
     ("contrat-aci", "/exercice-coordonne/contrats/{contract}/", "agent"),
     ("campagne", "/accompagnement/campagnes/{campaign}/", "agent"),
 )
-PASSWORD = "demo-maillage-2026"
+PASSWORD = "demo-maillage-2026"  # noqa: S105 — the fictitious accounts of the demo
 
 
 def _maillage() -> str:
