@@ -59,6 +59,10 @@ def _label(x: float, y: float, text: str, size: int, fill: str, weight: str = "6
     )
 
 
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
 def territory_map(codes: list[str], width: int = 640, height: int = 420, title: str = "") -> str:
     """Outlines of the communes of the territory (filled, named) among their neighbouring
     communes (grey), on a blank background, with a legend."""
@@ -99,25 +103,35 @@ def territory_map(codes: list[str], width: int = 640, height: int = 420, title: 
         d = _path(_rings(contour), point)
         if d:
             body.append(
-                f'<path data-role="voisine" d="{d}" fill="#e4e7eb" stroke="#8a939e" stroke-width="0.6">'
+                f'<path data-role="voisine" d="{d}" fill="#e4e7eb" stroke="#8a939e" '
+                f'stroke-width="0.6">'
                 f"<title>{escape(nom)} ({code}), commune voisine</title></path>"
             )
     for code, nom, contour, *_ in sorted(chosen):
         d = _path(_rings(contour), point)
         if d:
             body.append(
-                f'<path data-role="territoire" d="{d}" fill="#2f80c9" fill-opacity="0.55" stroke="#0b4f8a" '
-                f'stroke-width="0.8"><title>{escape(nom)} ({code})</title></path>'
+                f'<path data-role="territoire" d="{d}" fill="#2f80c9" fill-opacity="0.55" '
+                f'stroke="#0b4f8a" stroke-width="0.8"><title>{escape(nom)} ({code})</title></path>'
             )
+    # Names of the largest communes first; a name that would overlap one already written is
+    # left out (its outline still has a tooltip).
+    placed: list[tuple[float, float, float, float]] = []
     by_size = sorted(chosen, key=lambda row: -(row[5] or 0))
-    for _code, nom, _contour, lon, lat, _pop in by_size[:MAX_LABELS]:
-        if lon is not None and lat is not None:
-            body.append(_label(*point(lon, lat), nom, 11, "#0b2f55"))
-    for _code, nom, _contour, lon, lat, _pop in neighbours[:MAX_NEIGHBOUR_LABELS]:
-        if lon is not None and lat is not None:
-            x, y = point(lon, lat)
-            if 20 < x < width - 20 and 12 < y < map_h - 6:
-                body.append(_label(x, y, nom, 10, "#4f5b69", "400"))
+    candidates = [(row, 11, "#0b2f55", "600") for row in by_size[:MAX_LABELS]] + [
+        (row, 10, "#4f5b69", "400") for row in neighbours[:MAX_NEIGHBOUR_LABELS]
+    ]
+    for (_code, nom, _contour, lon, lat, _pop), size, fill, weight in candidates:
+        if lon is None or lat is None:
+            continue
+        x, y = point(lon, lat)
+        half = len(nom) * size * 0.3
+        box = (x - half, y - size, x + half, y + 2)
+        inside = box[0] > 2 and box[2] < width - 2 and box[1] > 2 and box[3] < map_h - 2
+        if not inside or any(_overlap(box, other) for other in placed):
+            continue
+        placed.append(box)
+        body.append(_label(x, y, nom, size, fill, weight))
     body.append("</svg>")
     legend_y = map_h + 6
     body.append(
