@@ -211,3 +211,57 @@ def bar_chart(
         y += group_h
     parts.append("</svg>")
     return "".join(parts)
+
+
+def evolution_chart(
+    title: str, points: list[tuple[int, float | None]], unit: str = "", chart_id: str = "evol"
+) -> str:
+    """A small line chart of a figure over the years (page and PDF alike): each year on the
+    axis, each value written above its point, every value in the accessible title too."""
+    known = [(year, value) for year, value in points if value is not None]
+    if len(known) < 2:
+        return ""
+    width, height, left, right, top, bottom = 300, 110, 14, 14, 22, 24
+    values = [value for _year, value in known]
+    low, high = min(0.0, min(values)), max(values)
+    span = (high - low) or 1.0
+    step = (width - left - right) / max(len(points) - 1, 1)
+
+    def xy(index: int, value: float) -> tuple[float, float]:
+        return left + index * step, top + (high - value) / span * (height - top - bottom)
+
+    suffix = f" {unit}" if unit else ""
+    spoken = " ; ".join(
+        f"{year} : {formatting.number(value) if value is not None else 'non disponible'}{suffix}"
+        for year, value in points
+    )
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="evolution-chart" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+        f'aria-labelledby="{chart_id}-titre">'
+        f'<title id="{chart_id}-titre">{escape(title)} — {escape(spoken)}</title>',
+        f'<line x1="{left}" y1="{height - bottom}" x2="{width - right}" y2="{height - bottom}" '
+        f'stroke="#8a939e" stroke-width="1"/>',
+    ]
+    line = [xy(i, value) for i, (_year, value) in enumerate(points) if value is not None]
+    parts.append(
+        '<polyline fill="none" stroke="#0b4f8a" stroke-width="2" points="'
+        + " ".join(f"{x:.1f},{y:.1f}" for x, y in line)
+        + '"/>'
+    )
+    for i, (year, value) in enumerate(points):
+        x = left + i * step
+        parts.append(
+            f'<text x="{x:.1f}" y="{height - 8}" font-size="10" text-anchor="middle" '
+            f'fill="#4f5b69">{year}</text>'
+        )
+        if value is None:
+            continue
+        _x, y = xy(i, value)
+        parts.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#0b4f8a"/>'
+            f'<text x="{x:.1f}" y="{y - 6:.1f}" font-size="10" text-anchor="middle" '
+            f'fill="#1d2733">{escape(formatting.number(value, 0))}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
