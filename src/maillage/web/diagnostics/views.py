@@ -18,7 +18,7 @@ from maillage.web.territories.models import Commune, Departement
 from maillage.web.territories.services import zonings_summary
 
 from . import exports as diagnosis_exports
-from . import presentation, services, svg
+from . import presentation, services, svg, trends
 from .models import SavedTerritory
 
 SELECTION_KEYS = ("communes", "epci", "cpts", "zone", "autour", "km", "minutes", "territoire")
@@ -101,6 +101,7 @@ def _context(request, codes, label):
         "t": result["territoire"],
         "view": presentation.present(result),
         "map_svg": mark_safe(svg.territory_map(result["territoire"]["communes"])),  # noqa: S308
+        "population_chart": trends.population_chart(result["territoire"]["communes"]),
         "query": query,
     }
 
@@ -147,6 +148,7 @@ def pdf_html(codes: list[str], label: str = "", result: dict | None = None) -> s
             "t": result["territoire"],
             "view": view,
             "map_svg": mark_safe(svg.territory_map(result["territoire"]["communes"])),  # noqa: S308
+            "population_chart": trends.population_chart(result["territoire"]["communes"]),
         },
     )
 
