@@ -39,21 +39,3 @@ def test_django_filters_use_the_same_separator_and_date_format():
         n=1234567, x=1234.5, d=dt.date(2026, 11, 25),
     )  # fmt: skip
     assert out == f"1{NNBSP}234{NNBSP}567|1{NNBSP}234,50|25/11/2026"
-
-
-def test_fr_value_writes_any_parameter_value_in_french():
-    render = engines["django"].from_string
-    context = {
-        "table": {"1": 15000, "2": 17500.5},
-        "day": dt.date(2021, 12, 31),
-        "iso": "2021-12-31",
-        "flags": [True, False],
-        "text": "hors zonage",
-    }
-    text = render(
-        "{{ table|fr_value }}|{{ day|fr_value }}|{{ iso|fr_value }}|{{ flags|fr_value }}|"
-        "{{ text|fr_value }}"
-    ).render(context)
-    assert (
-        text == f"1 : 15{NNBSP}000 ; 2 : 17{NNBSP}500,5|31/12/2021|31/12/2021|oui, non|hors zonage"
-    )

@@ -51,25 +51,3 @@ def fr_datetime(value):
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return formatting.datetime(value)
-
-
-@register.filter
-def fr_value(value):
-    """Any parameter value in French: ``1 : 15 000 ; 2 : 17 500`` for a table by size,
-    ``25/11/2026`` for a date, ``oui`` for true — never a Python repr on a page."""
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, dt.date):
-        return fr_date(value)
-    if isinstance(value, dict):
-        return " ; ".join(f"{key} : {fr_value(item)}" for key, item in value.items())
-    if isinstance(value, list | tuple):
-        return ", ".join(fr_value(item) for item in value)
-    if formatting.is_number(value):
-        return formatting.number(value)
-    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
-        try:
-            return fr_date(dt.date.fromisoformat(value))
-        except ValueError:
-            return value
-    return "" if value is None else str(value)
