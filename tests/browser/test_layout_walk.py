@@ -168,3 +168,20 @@ def test_a_wide_table_scrolls_in_its_own_focusable_box(page, demo):
     assert box.evaluate("b => b.scrollWidth > b.clientWidth")
     assert box.get_attribute("tabindex") == "0"
     assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")
+
+
+def test_an_epci_is_found_by_typing_part_of_its_name(page, live_server, demo_territory):
+    from maillage.web.territories.models import Epci
+
+    epci = Epci.objects.order_by("nom").last()
+    page.goto(live_server.url + "/diagnostic/")
+    search = page.get_by_label("Filtrer les EPCI (nom ou SIREN)")
+    search.fill(epci.nom.split()[-1])
+    select = page.get_by_label("EPCI du département 00")
+    visible = select.locator("option:not([hidden])").evaluate_all("o => o.map(x => x.value)")
+    assert epci.siren in visible and len(visible) < Epci.objects.count() + 1
+    assert select.input_value() == visible[1]
+    select.select_option(epci.siren)
+    page.get_by_role("button", name="Diagnostic de l'EPCI").click()
+    page.wait_for_url(f"{live_server.url}/diagnostic/territoire/?epci={epci.siren}")
+    assert epci.nom in page.get_by_role("heading", level=1).inner_text()
