@@ -37,3 +37,18 @@ def test_page_and_pdf_show_the_chart(client, vintage_2017):
     assert 'aria-labelledby="evolution-population-titre"' in html
     assert "2017 : 167\u202f479" in html
     assert 'aria-labelledby="evolution-population-titre"' in views.pdf_html(["83137", "83126"])
+
+
+def test_a_small_growth_is_visible_on_the_population_chart():
+    from maillage.web.diagnostics.svg import evolution_chart
+
+    flat = evolution_chart("p", [(2017, 15097), (2023, 15210)])
+    fitted = evolution_chart("p", [(2017, 15097), (2023, 15210)], from_zero=False)
+
+    def heights(svg):
+        import re
+
+        return [float(y) for y in re.findall(r'<circle cx="[^"]*" cy="([^"]*)"', svg)]
+
+    assert abs(heights(flat)[0] - heights(flat)[1]) < 2
+    assert abs(heights(fitted)[0] - heights(fitted)[1]) > 40

@@ -214,16 +214,22 @@ def bar_chart(
 
 
 def evolution_chart(
-    title: str, points: list[tuple[int, float | None]], unit: str = "", chart_id: str = "evol"
+    title: str,
+    points: list[tuple[int, float | None]],
+    unit: str = "",
+    chart_id: str = "evol",
+    from_zero: bool = True,
 ) -> str:
     """A small line chart of a figure over the years (page and PDF alike): each year on the
-    axis, each value written above its point, every value in the accessible title too."""
+    axis, each value written above its point, every value in the accessible title too.
+    ``from_zero=False`` fits the scale to the values (a population that grows by 1 % would
+    otherwise draw a flat line); the values written on the points keep the chart honest."""
     known = [(year, value) for year, value in points if value is not None]
     if len(known) < 2:
         return ""
     width, height, left, right, top, bottom = 300, 110, 14, 14, 22, 24
     values = [value for _year, value in known]
-    low, high = min(0.0, min(values)), max(values)
+    low, high = (min(0.0, min(values)) if from_zero else min(values)), max(values)
     span = (high - low) or 1.0
     step = (width - left - right) / max(len(points) - 1, 1)
 

@@ -38,4 +38,5 @@ def population_chart(codes: list[str]) -> str:
     if len(points) < 2:
         return ""
     title = f"Population municipale du territoire par millésime ({covered} communes)"
-    return mark_safe(evolution_chart(title, points, "hab.", chart_id="evolution-population"))  # noqa: S308
+    chart = evolution_chart(title, points, "hab.", chart_id="evolution-population", from_zero=False)
+    return mark_safe(chart)  # noqa: S308
