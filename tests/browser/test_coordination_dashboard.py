@@ -37,6 +37,9 @@ def test_dashboard_coverage_and_map(page, live_server, demo_territory, screensho
     shown = re.sub(r"\D", "", page.locator("[data-figure=population-couverte]").inner_text())
     assert int(shown) == covered
     assert page.locator("#carte path.leaflet-interactive").count() == 150
+    legend = page.get_by_role("list", name="Légende de la carte")
+    assert legend.get_by_role("listitem").count() == 3
+    assert "plusieurs CPTS" in legend.inner_text()
     assert page.locator("#participants tbody tr").first.inner_text().startswith("Infirmier")
     screenshot("coordination-tableau-de-bord")
     results = Axe().run(page)

@@ -60,7 +60,10 @@ def test_map_selection_diagnosis_and_exports(page, live_server, var_referential,
     assert int(page.locator("[data-figure=communes]").inner_text()) == count + 1
     midwives = page.locator("table[data-table=offre] tr", has_text="Sage-femme")
     assert "secret statistique" in midwives.inner_text()
-    assert page.locator("svg.diag-map path").count() == count + 1
+    assert page.locator("svg.diag-map path[data-role=territoire]").count() == count + 1
+    # Context: the neighbouring communes in grey and the names of the largest communes.
+    assert page.locator("svg.diag-map path[data-role=voisine]").count() > 0
+    assert page.locator("svg.diag-map text", has_text="Toulon").count() >= 1
     screenshot("diagnostic-resultat")
     assert _serious(Axe().run(page)) == []
 

@@ -57,3 +57,25 @@ def test_page_says_never_checked_and_missing_urls(client):
 def test_api_gives_the_last_check_or_null(client):
     data = client.get("/api/parametres").json()
     assert all(row["derniere_verification"] is None for row in data)
+
+
+def test_page_shows_values_in_french_never_a_python_repr(client):
+    import re
+
+    html = client.get("/parametres/").content.decode()
+    body = html[html.index("<main") :]
+    assert not re.search(r"\{&#x27;|\[&#x27;|\{'|\['|\b\d{4}-\d{2}-\d{2}\b", body)
+    # The start-up aid by CPTS size: a table by size with French thousands.
+    assert "1 : 15\u202f000 ; 2 : 17\u202f500" in body
+
+
+def test_readable_value_writes_any_parameter_value_in_french():
+    import datetime as dt
+
+    from maillage.web.parameters import readable_value
+
+    assert readable_value({"1": 15000, "2": 17500.5}) == "1 : 15\u202f000 ; 2 : 17\u202f500,5"
+    assert readable_value(dt.date(2021, 12, 31)) == "31/12/2021"
+    assert readable_value("2021-12-31") == "31/12/2021"
+    assert readable_value([True, False]) == "oui, non"
+    assert readable_value("hors zonage") == "hors zonage"

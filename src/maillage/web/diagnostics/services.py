@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 import numpy as np
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from maillage.engine.indicators import IndicatorSeries, Snapshot, selection
 from maillage.engine.indicators import diagnose as engine_diagnose
@@ -285,6 +285,30 @@ def cpts_info(population: int, at: dt.date) -> dict[str, Any]:
 
 def _codes(snap: Snapshot, indices) -> list[str]:
     return snap.codes[np.asarray(indices, dtype=np.int64)].tolist()
+
+
+def epci_choices(departement: str) -> list[tuple[str, str]]:
+    """(SIREN, name) of the EPCI with a commune in ``departement``, for the picker."""
+    return list(
+        Epci.objects.filter(communes__departement_id=departement)
+        .distinct()
+        .order_by("nom")
+        .values_list("siren", "nom")
+    )
+
+
+def cpts_choices(departement: str) -> list[tuple[int, str, str]]:
+    """(id, name, identifier) of the CPTS whose perimeter or seat lies in ``departement``."""
+    structures = (
+        Structure.objects.filter(kind=Structure.Kind.CPTS)
+        .filter(
+            Q(commune__departement_id=departement)
+            | Q(perimetre__commune__departement_id=departement)
+        )
+        .distinct()
+        .order_by("nom")
+    )
+    return list(structures.values_list("pk", "nom", "identifiant"))
 
 
 def resolve(

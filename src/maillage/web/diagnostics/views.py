@@ -17,7 +17,7 @@ from maillage.web.territories.models import Commune, Departement
 from maillage.web.territories.services import zonings_summary
 
 from . import exports as diagnosis_exports
-from . import presentation, services, svg
+from . import presentation, services, svg, trends
 from .models import SavedTerritory
 
 SELECTION_KEYS = ("communes", "epci", "cpts", "zone", "autour", "km", "minutes", "territoire")
@@ -42,7 +42,14 @@ def selection_from(params, user=None) -> tuple[list[str], str]:
     )
 
 
+# A selection given to the form page (links such as « Diagnostic du territoire de la CPTS »,
+# ``/diagnostic/?cpts=N``) runs the diagnosis instead of opening an empty form.
+DIRECT_SELECTION_KEYS = ("communes", "epci", "cpts", "zone", "autour", "territoire")
+
+
 def index(request):
+    if any(request.GET.get(key) for key in DIRECT_SELECTION_KEYS):
+        return redirect(reverse("diagnostics:territory") + "?" + request.GET.urlencode())
     departements = Departement.objects.filter(communes__isnull=False).distinct().order_by("code")
     chosen = bounds.DEPARTEMENT.get(
         request.GET, "departement", departements[0].code if departements else ""
@@ -58,6 +65,8 @@ def index(request):
             "chosen": chosen,
             "saved": saved,
             "zonings": zonings_summary(chosen) if chosen else [],
+            "epcis": services.epci_choices(chosen) if chosen else [],
+            "cpts_list": services.cpts_choices(chosen) if chosen else [],
         },
     )
 
@@ -91,6 +100,7 @@ def _context(request, codes, label):
         "t": result["territoire"],
         "view": presentation.present(result),
         "map_svg": mark_safe(svg.territory_map(result["territoire"]["communes"])),  # noqa: S308
+        "population_chart": trends.population_chart(result["territoire"]["communes"]),
         "query": query,
     }
 
@@ -142,6 +152,7 @@ def pdf_html(codes: list[str], label: str = "", result: dict | None = None) -> s
             "t": result["territoire"],
             "view": view,
             "map_svg": mark_safe(svg.territory_map(result["territoire"]["communes"])),  # noqa: S308
+            "population_chart": trends.population_chart(result["territoire"]["communes"]),
         },
     )
 

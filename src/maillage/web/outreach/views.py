@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,10 +24,10 @@ from maillage.web.accounts.permissions import role_required, staff_required
 from maillage.web.accounts.personal_data import personal_data
 from maillage.web.accounts.roles import Role, roles_of
 from maillage.web.accounts.scope import require_departement, visible_departements
-from maillage.web.exports import download, json_bytes
+from maillage.web.exports import csv_bytes, download, json_bytes, xlsx_bytes
 from maillage.web.supply.models import Professional
 
-from . import forms, privacy, services
+from . import forms, privacy, services, target_list
 from .contracts import ContractRuleError
 from .exports import records_csv, records_xlsx
 from .models import (
@@ -148,23 +149,45 @@ def campaign_new(request):
 def campaign_detail(request, pk: int):
     campaign = get_object_or_404(Campaign, pk=pk)
     _check_scope(request.user, campaign.departement_id)
-    targets = list(services.targets_with_status(campaign))
-    contacted = sum(t.contacte for t in targets)
+    progress = services.campaign_progress([campaign])[campaign.pk]
+    options = target_list.read_options(request.GET)
+    rows = target_list.targets(campaign, options)
+    export = request.GET.get("format")
+    if export in ("csv", "xlsx"):
+        rows = list(rows)
+        log_access(
+            request,
+            "campagne-cibles",
+            str(pk),
+            f"export {export} des cibles",
+            rpps=_rpps(t.professional for t in rows),
+        )
+        sheet = target_list.table(campaign, rows)
+        data = csv_bytes(sheet) if export == "csv" else xlsx_bytes([sheet])
+        return download(data, f"campagne-{campaign.pk}-cibles.{export}")
+    page = Paginator(rows, target_list.PAGE_SIZE).get_page(bounds.PAGE.get(request.GET, "page", 1))
     log_access(
         request,
         "campagne-cibles",
         str(pk),
         "suivi d'une campagne",
-        rpps=_rpps(t.professional for t in targets),
+        rpps=_rpps(t.professional for t in page.object_list),
     )
+    contacted, total = progress
     return render(
         request,
         "outreach/campaign.html",
         {
             "campaign": campaign,
-            "targets": targets,
+            "page": page,
+            "options": options,
+            "professions": target_list.professions(campaign),
+            "headers": target_list.headers(options),
+            "prev_query": page.has_previous() and options.query(page=page.previous_page_number()),
+            "next_query": page.has_next() and options.query(page=page.next_page_number()),
+            "total": total,
             "contacted": contacted,
-            "rate": round(100 * contacted / len(targets)) if targets else 0,
+            "rate": round(100 * contacted / total) if total else 0,
         },
     )
 

@@ -129,7 +129,10 @@ def as_xlsx(figures: dict) -> bytes:
 
 
 def as_html(figures: dict) -> str:
-    return render_to_string("reporting/rapport_print.html", {"f": figures})
+    from .evolution import charts, series
+
+    drawn = charts(series(figures["departement"]["code"], figures["annee"]))
+    return render_to_string("reporting/rapport_print.html", {"f": figures, "evolution": drawn})
 
 
 def as_pdf(figures: dict) -> bytes:

@@ -15,7 +15,7 @@ from maillage.web.accounts.scope import require_departement, scoped
 from maillage.web.exports import download
 from maillage.web.territories.models import Departement
 
-from . import exports, services
+from . import evolution, exports, services
 
 FORMATS = ("json", "pdf", "xlsx")
 # Drill-down lists that show professionals' names (personal data): consultations are logged,
@@ -78,6 +78,7 @@ def index(request):
             "years": range(default_year - 5, default_year + 1),
             "f": figures,
             "formats": FORMATS,
+            "evolution": evolution.charts(evolution.series(code, year)) if figures else [],
         },
     )
 

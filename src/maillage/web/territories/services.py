@@ -63,6 +63,21 @@ def search_communes(query: str, limit: int = 20) -> list[Commune]:
     return list(base.filter(nom__icontains=query).order_by("-population", "nom")[:limit])
 
 
+def search_example() -> str:
+    """« Name, INSEE code, postcode » of the most populous commune loaded: the search field's
+    example always finds something (the fictitious demo territory has no Toulon)."""
+    commune = (
+        Commune.objects.filter(statut=Commune.Statut.ACTUELLE, nature=Commune.Nature.COMMUNE)
+        .order_by("-population", "nom")
+        .only("nom", "code", "codes_postaux")
+        .first()
+    )
+    if commune is None:
+        return "Toulon, 83137, 83000"
+    postcode = commune.codes_postaux[0] if commune.codes_postaux else ""
+    return ", ".join(part for part in (commune.nom, commune.code, postcode) if part)
+
+
 # ---------------------------------------------------------------------------------------------
 # Study zonings (TVS, bassins de vie…)
 

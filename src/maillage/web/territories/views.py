@@ -27,6 +27,7 @@ def home(request):
             "results": results,
             "stats": stats,
             "departements": departements,
+            "example": services.search_example(),
         },
     )
 
