@@ -297,8 +297,9 @@ class _dask_client:
             self.cluster = None
             self.client = Client(self.scheduler)
         else:
+            # Dashboard on a free port: the default 8787 clashes with any other cluster here.
             self.cluster = LocalCluster(
-                n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+                n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
             )
             self.client = Client(self.cluster)
         return self.client
@@ -318,7 +319,7 @@ def _run(weights, demand, supply, backend, scheduler):
 
     with (
         LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
         ) as cluster,
         Client(cluster) as client,
     ):
